@@ -1,0 +1,85 @@
+import { execa } from 'execa';
+import { CommandError, HostError } from '../errors.js';
+
+/** Options for one external command. */
+export interface RunOptions {
+  /** Text fed to the command's standard input. */
+  input?: string;
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+  /** Kill the command after this many milliseconds. */
+  timeoutMs?: number;
+  /** Do not throw on a non-zero exit; the caller looks at exitCode. */
+  allowFailure?: boolean;
+  /** The command only reads host state: it runs even in dry-run mode. */
+  readOnly?: boolean;
+  /** Hint added to the error when the command fails. */
+  hint?: string;
+}
+
+export interface RunResult {
+  argv: string[];
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  /** True when dry-run skipped the command. */
+  skipped: boolean;
+}
+
+/** One line of the verbose trace. */
+export interface TraceEvent {
+  argv: string[];
+  exitCode: number | undefined;
+  durationMs: number;
+  skipped: boolean;
+}
+
+interface RunnerSettings {
+  dryRun: boolean;
+  trace?: (e: TraceEvent) => void;
+}
+
+const settings: RunnerSettings = { dryRun: false };
+
+/** Configures every later run(): dry-run skips commands that change the host; trace sees each command. */
+export function configureRunner(next: Partial<RunnerSettings>): void {
+  Object.assign(settings, next);
+}
+
+export function isDryRun(): boolean {
+  return settings.dryRun;
+}
+
+/**
+ * Runs one external command, argv only (never a shell string). Every subprocess vlab starts goes
+ * through here, so dry-run and --verbose tracing see all of them. Throws CommandError carrying
+ * argv, exit code and stderr when the command fails, unless allowFailure is set.
+ */
+export async function run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
+  const [file, ...args] = argv;
+  if (!file) throw new HostError('run() called with an empty command');
+  const started = performance.now();
+  if (settings.dryRun && !opts.readOnly) {
+    settings.trace?.({ argv, exitCode: undefined, durationMs: 0, skipped: true });
+    return { argv, exitCode: 0, stdout: '', stderr: '', durationMs: 0, skipped: true };
+  }
+  const result = await execa(file, args, {
+    input: opts.input,
+    env: opts.env,
+    timeout: opts.timeoutMs,
+    reject: false,
+    stripFinalNewline: false,
+    encoding: 'utf8',
+  });
+  const durationMs = performance.now() - started;
+  const exitCode = result.exitCode ?? (result.timedOut ? 124 : 255);
+  settings.trace?.({ argv, exitCode, durationMs, skipped: false });
+  const stderr = String(result.stderr ?? '') + (result.failed && result.exitCode === undefined ? `\n${result.shortMessage}` : '');
+  if (exitCode !== 0 && !opts.allowFailure) {
+    const hint = result.timedOut ? `timed out after ${opts.timeoutMs} ms${opts.hint ? '; ' + opts.hint : ''}` : opts.hint;
+    const notFound = (result as { code?: string }).code === 'ENOENT';
+    throw new CommandError(argv, result.exitCode, stderr, notFound ? `'${file}' is not installed or not on PATH` : hint);
+  }
+  return { argv, exitCode, stdout: String(result.stdout ?? ''), stderr, durationMs, skipped: false };
+}

@@ -1,0 +1,101 @@
+/**
+ * Read-only facts about the host, gathered by adapters (src/host/facts.ts) and handed to the pure
+ * planner. Nothing here is fetched lazily: the planner sees a snapshot.
+ */
+import type { ImageInfo } from '../spec/types.js';
+
+export interface LinkFact {
+  name: string;
+  /** `bridge`, `veth`, `bond`, ... (ip -d link's linkinfo.info_kind); undefined for plain NICs. */
+  kind?: string;
+  /** Bridge or bond this link is enslaved to. */
+  master?: string;
+  /** Interface alias (`ip link set X alias ...`); vlab tags its bridges with `vlab:<lab>`. */
+  alias?: string;
+  up: boolean;
+  mac?: string;
+  /** True for wireless NICs (/sys/class/net/X/wireless exists). */
+  wireless?: boolean;
+}
+
+export interface AddressFact {
+  ifname: string;
+  /** IPv4 `address/prefix`. */
+  cidr: string;
+}
+
+export interface RouteFact {
+  /** `default` or `a.b.c.d/len`. */
+  dst: string;
+  dev: string;
+  gateway?: string;
+}
+
+export interface IptablesFacts {
+  /** Whether iptables could be read at all. */
+  available: boolean;
+  /** `iptables -S` style rule specs of the nat table's POSTROUTING chain, e.g. `-A POSTROUTING -s ... -j MASQUERADE`. */
+  natPostrouting: string[];
+  /** `iptables -S FORWARD` rule specs of the filter table. */
+  forward: string[];
+  /** Policy of filter FORWARD: ACCEPT or DROP. */
+  forwardPolicy: string;
+}
+
+export interface LibvirtObjectFact {
+  name: string;
+  active: boolean;
+  /** Lab name from vlab's <metadata> element, when the object is vlab's. */
+  owner?: string;
+}
+
+export interface LibvirtFacts {
+  /** Whether libvirtd answered at all. */
+  available: boolean;
+  error?: string;
+  networks: LibvirtObjectFact[];
+  domains: LibvirtObjectFact[];
+}
+
+export interface AccelFacts {
+  /** Whether KVM is usable for ordinary guests. */
+  kvm: boolean;
+  /** Why (e.g. "/dev/kvm missing", "kvm_pvm module loaded: KVM belongs to a PVM hypervisor"). */
+  reason: string;
+}
+
+/** A problem found while resolving an image reference (missing file, not qcow2, bad image.yaml). */
+export interface ImageProblem {
+  name: string;
+  message: string;
+  hint?: string;
+}
+
+/** Another lab known to this host (from the state dir). */
+export interface OtherLabFact {
+  name: string;
+  cidrs: string[];
+  bridges: string[];
+  /** Whether that lab turned ip_forward on. */
+  needsForwarding: boolean;
+}
+
+export interface HostFacts {
+  links: LinkFact[];
+  addresses: AddressFact[];
+  routes: RouteFact[];
+  ipForward: boolean;
+  iptables: IptablesFacts;
+  libvirt: LibvirtFacts;
+  accel: AccelFacts;
+  images: Record<string, ImageInfo | ImageProblem>;
+  /** Domain XML templates by absolute path (the default one under "default"). */
+  templates: Record<string, string>;
+  otherLabs: OtherLabFact[];
+  /** Absolute state dir of this lab, e.g. /var/lib/vlab/seed. */
+  stateDir: string;
+}
+
+export function isImageProblem(x: ImageInfo | ImageProblem): x is ImageProblem {
+  return 'message' in x;
+}

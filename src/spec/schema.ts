@@ -1,0 +1,90 @@
+/**
+ * The lab file's shape, as one zod schema. The validator, the JSON Schema for editors
+ * (docs/lab-file.schema.json) and the reference (docs/lab-file.md) all come from here.
+ * Cross-field rules (addresses inside networks, references, uniqueness) live in semantic.ts.
+ */
+import { z } from 'zod';
+import { NETCONFIG_KINDS } from './types.js';
+
+export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,15}$/;
+export const BRIDGE_PATTERN = /^[A-Za-z0-9_.-]{1,15}$/;
+export const MAC_PATTERN = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
+
+const netconfig = z.enum(NETCONFIG_KINDS as [string, ...string[]]).describe(
+  'Guest network stack vlab writes configuration for; `auto` inspects the disk (or uses the image\'s default).',
+);
+
+export const InterfaceSchema = z
+  .strictObject({
+    network: z.string().describe('Key of `networks:` this NIC is attached to.'),
+    address: z
+      .string()
+      .optional()
+      .describe('Static IPv4 address, bare (`172.16.0.2`) or with the network\'s prefix (`172.16.0.2/16`). Omit for DHCP.'),
+    mac: z.string().regex(MAC_PATTERN, 'must look like 52:54:00:12:34:56').optional().describe(
+      'MAC address. Default: derived deterministically from lab, guest and NIC index (52:54:00:xx:xx:xx).',
+    ),
+  })
+  .describe('One virtio NIC.');
+
+export const NetworkSchema = z
+  .strictObject({
+    bridge: z
+      .string()
+      .regex(BRIDGE_PATTERN, 'must be 1-15 characters of A-Z a-z 0-9 _ . -')
+      .optional()
+      .describe('Host bridge name (at most 15 characters). Default: derived from lab and network names, unique.'),
+    cidr: z.string().optional().describe('IPv4 network, e.g. `172.16.0.0/16` (host bits must be zero).'),
+    gateway: z.string().optional().describe('Host address on the bridge, the guests\' gateway. Default: first usable address.'),
+    nat: z.boolean().default(false).describe('Forwarding plus `MASQUERADE -s CIDR ! -d CIDR` for traffic leaving the network.'),
+    uplink: z.string().optional().describe('Physical NIC to enslave to the bridge (bridged uplink). Cannot be combined with nat.'),
+  })
+  .describe('A host bridge and the libvirt network over it.');
+
+export const GuestSchema = z
+  .strictObject({
+    image: z.string().describe('A key of `images:`, or a path to an image folder or .qcow2 file.'),
+    memory: z.number().int().min(64).max(262144).default(512).describe('Memory in MiB (64-262144).'),
+    vcpus: z.number().int().min(1).max(64).default(1).describe('Virtual CPUs (1-64).'),
+    netconfig: netconfig.default('auto'),
+    exec: z.enum(['auto', 'agent', 'ssh']).default('auto').describe('How vlab runs commands in the guest.'),
+    template: z.string().optional().describe('Domain XML template file, relative to the lab file. Default: templates/domain.xml.'),
+    interfaces: z.array(InterfaceSchema).min(1).max(8).describe('NICs in order: the first is eth0.'),
+  })
+  .describe('A virtual machine.');
+
+export const CheckSchema = z
+  .strictObject({
+    from: z.string().describe('Guest the ping runs in.'),
+    to: z.string().describe('A guest name, an IPv4 address, `gateway` or `external`.'),
+    expect: z.enum(['reachable', 'unreachable']).default('reachable'),
+    count: z.number().int().min(1).max(20).optional().describe('Pings to send (default 2).'),
+  })
+  .describe('An explicit connectivity check.');
+
+export const LabFileSchema = z
+  .strictObject({
+    name: z.string().describe('Lab name: ^[a-z][a-z0-9-]{0,15}$. Prefixes everything vlab creates.'),
+    accel: z.enum(['auto', 'kvm', 'tcg']).default('auto').describe('`auto` uses KVM where it works, else TCG (software emulation).'),
+    networks: z.record(z.string(), NetworkSchema).describe('Networks by name.'),
+    images: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe('Images by name: a folder holding image.yaml, or a .qcow2 path; relative to the lab file.'),
+    guests: z.record(z.string(), GuestSchema).describe('Guests by name.'),
+    verify: z
+      .strictObject({
+        external: z.array(z.string()).default([]).describe('Outside targets: reachable from NAT networks, unreachable from isolated ones.'),
+        checks: z.array(CheckSchema).default([]).describe('Explicit checks in addition to the derived ones.'),
+      })
+      .default({ external: [], checks: [] })
+      .describe('What `vlab verify` checks.'),
+  })
+  .describe('A vlab lab file.');
+
+export type LabFile = z.output<typeof LabFileSchema>;
+
+/** The JSON Schema (draft 2020-12) editors use for completion and checks. */
+export function labFileJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(LabFileSchema, { io: 'input' }) as Record<string, unknown>;
+}

@@ -1,0 +1,99 @@
+/**
+ * The resolved lab model: what the loader produces from a valid lab file. Every default is
+ * filled in, every reference checked. Pure data: no I/O anywhere in src/spec.
+ */
+
+export type NetconfigKind = 'auto' | 'ifupdown' | 'netplan' | 'networkd' | 'networkmanager' | 'ifcfg' | 'cloud-init';
+export const NETCONFIG_KINDS: readonly NetconfigKind[] = ['auto', 'ifupdown', 'netplan', 'networkd', 'networkmanager', 'ifcfg', 'cloud-init'];
+/** How vlab runs commands inside a guest. */
+export type ExecTransport = 'auto' | 'agent' | 'ssh';
+/** Hardware acceleration: `auto` picks kvm where it works and tcg elsewhere. */
+export type Accel = 'auto' | 'kvm' | 'tcg';
+
+export interface LabNetwork {
+  name: string;
+  /** Host bridge name (<= 15 chars). */
+  bridge: string;
+  /** Normalised IPv4 network, e.g. `172.16.0.0/16`; absent for a pure uplink bridge. */
+  cidr?: string;
+  prefix?: number;
+  /** Host address on the bridge (the guests' gateway). */
+  gateway?: string;
+  /** Forwarding + MASQUERADE for traffic leaving the network. */
+  nat: boolean;
+  /** Physical NIC enslaved to the bridge (bridged uplink). */
+  uplink?: string;
+}
+
+export interface LabInterface {
+  /** 0-based position among the guest's NICs. */
+  index: number;
+  network: string;
+  /** Static IPv4 address; absent means DHCP. */
+  address?: string;
+  /** Prefix length of the network (when the network has a cidr). */
+  prefix?: number;
+  /** Lower-case MAC address, fixed (given or derived deterministically). */
+  mac: string;
+  /** Name vlab pins to this MAC inside the guest: eth0, eth1, ... */
+  ifname: string;
+  /** Default gateway, set on the single interface that carries the default route. */
+  gateway?: string;
+}
+
+export interface LabGuest {
+  name: string;
+  /** Key into Lab.images. */
+  image: string;
+  /** MiB. */
+  memory: number;
+  vcpus: number;
+  netconfig: NetconfigKind;
+  exec: ExecTransport;
+  /** Absolute path of a domain XML template, when the guest names its own. */
+  template?: string;
+  interfaces: LabInterface[];
+}
+
+export interface LabImage {
+  name: string;
+  /** Absolute path: a folder holding image.yaml, or a .qcow2 file. */
+  path: string;
+}
+
+export type CheckExpect = 'reachable' | 'unreachable';
+
+export interface VerifyCheckSpec {
+  from: string;
+  /** A guest name, an IPv4 address, `gateway` or `external`. */
+  to: string;
+  expect: CheckExpect;
+  count?: number;
+}
+
+export interface Lab {
+  name: string;
+  /** Absolute path of the lab file, and its folder (relative paths resolve against it). */
+  file: string;
+  dir: string;
+  accel: Accel;
+  networks: LabNetwork[];
+  images: LabImage[];
+  guests: LabGuest[];
+  verify: { external: string[]; checks: VerifyCheckSpec[] };
+}
+
+/** What an image folder's image.yaml (or a bare .qcow2) provides, resolved by an adapter. */
+export interface ImageInfo {
+  name: string;
+  /** Absolute path of the base qcow2 disk (never written). */
+  disk: string;
+  /** From `qemu-img info`. */
+  format: string;
+  virtualSize: number;
+  kernel?: string;
+  initrd?: string;
+  cmdline?: string;
+  netconfig?: Exclude<NetconfigKind, 'auto'>;
+  exec?: Exclude<ExecTransport, 'auto'>;
+}
