@@ -94,6 +94,10 @@ export interface HostFacts {
   otherLabs: OtherLabFact[];
   /** Absolute state dir of this lab, e.g. /var/lib/vlab/seed. */
   stateDir: string;
+  /** Root of all labs' state (VLAB_STATE_DIR or /var/lib/vlab). Filled in by the caller. */
+  stateRoot: string;
+  /** Absolute paths of the files already in this lab's state dir (overlays, logs). Filled in by the caller. */
+  stateFiles: string[];
 }
 
 export function isImageProblem(x: ImageInfo | ImageProblem): x is ImageProblem {

@@ -51,6 +51,19 @@ export function parseLab(text: string, labPath: string): Lab {
   throw new ValidationError(sortProblems(raw.map(toProblem)));
 }
 
+/**
+ * Problems found after loading (e.g. an image that is missing or not qcow2), located in the same
+ * file so they read like every other validation problem.
+ */
+export function locateProblems(text: string, labPath: string, raw: RawProblem[]): Problem[] {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc });
+  return raw.map((p) => {
+    const pos = locate(doc, lc, p.path, { key: p.atKey });
+    return { file: labPath, ...(pos ?? {}), path: formatPath(p.path), message: p.message, ...(p.hint ? { hint: p.hint } : {}) };
+  });
+}
+
 function removeAt(root: unknown, path: (string | number)[]): void {
   let v: unknown = root;
   for (let i = 0; i < path.length - 1; i++) {

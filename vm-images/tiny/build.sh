@@ -71,9 +71,9 @@ vmlinuz=/boot/vmlinuz-$kver
 declare -A mod_state=()
 mod_order=()
 resolve_module() {
-	local name=$1 cands c
-	if modinfo -k "$kver" -n "$name" >/dev/null 2>&1; then echo "$name"; return; fi
-	cands=$(modprobe -S "$kver" -R "$name" 2>/dev/null || true)
+	local cands c
+	cands=$(modinfo -k "$kver" -F name "$1" 2>/dev/null || true)
+	[ -n "$cands" ] || cands=$(modprobe -S "$kver" -R "$1" 2>/dev/null || true)
 	[ -n "$cands" ] || return 0
 	for c in $cands; do case "$c" in *generic*) echo "$c"; return ;; esac; done
 	echo "${cands%%[[:space:]]*}"
@@ -215,14 +215,17 @@ cat >"$build/mke2fs.conf" <<'EOF'
 EOF
 MKE2FS_CONFIG=$build/mke2fs.conf mke2fs -q -F -t ext4 -T default -L tiny -m 0 \
 	-U "$fs_uuid" -E "root_owner=0:0,hash_seed=$fs_hash_seed,lazy_itable_init=0" \
-	-d "$rf" "$build/disk.raw" "$disk_size"
-if [ "$(id -u)" != 0 ]; then
-	# mke2fs -d copies the builder's uid/gid: make every file root's.
-	(cd "$rf" && find . -mindepth 1 | sed 's|^\.||' | LC_ALL=C sort |
-		awk '{printf "sif \"%s\" uid 0\nsif \"%s\" gid 0\n", $0, $0}') >"$build/chown.debugfs"
-	debugfs -w -f "$build/chown.debugfs" "$build/disk.raw" >/dev/null 2>&1 ||
-		die "debugfs could not set file owners"
-fi
+	-d "$rf" "$build/disk.raw" "$disk_size" >/dev/null
+# mke2fs -d copies each file's ctime (and, not as root, the builder's uid/gid):
+# set them with one debugfs batch so the filesystem is reproducible.
+(cd "$rf" && find . | sed -e 's|^\.||' -e 's|^$|/|' | LC_ALL=C sort) >"$build/paths"
+echo /lost+found >>"$build/paths"
+awk -v t="@$SOURCE_DATE_EPOCH" -v chown="$([ "$(id -u)" = 0 ] && echo 0 || echo 1)" '{
+	printf "sif \"%s\" ctime %s\n", $0, t
+	if (chown) printf "sif \"%s\" uid 0\nsif \"%s\" gid 0\n", $0, $0
+}' "$build/paths" >"$build/fixup.debugfs"
+debugfs -w -f "$build/fixup.debugfs" "$build/disk.raw" >"$build/debugfs.log" 2>&1 ||
+	die "debugfs could not fix up times/owners: $(tail -n 3 "$build/debugfs.log")"
 qemu-img convert -q -f raw -O qcow2 "$build/disk.raw" "$build/disk.qcow2"
 
 install -m 0644 "$vmlinuz" "$build/vmlinuz"

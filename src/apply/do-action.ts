@@ -1,0 +1,51 @@
+/** Makes one planned change on the host. The journal entry is written before this runs. */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Host } from '../host/index.js';
+import type { Action } from '../plan/types.js';
+import { BugError } from '../errors.js';
+import { isDryRun } from '../host/run.js';
+
+export async function doAction(host: Host, action: Action): Promise<void> {
+  const d = action.details;
+  switch (d.kind) {
+    case 'bridge.create':
+      await host.ip.createBridge(d.bridge, d.alias);
+      await host.ip.setUp(d.bridge);
+      return;
+    case 'bridge.address':
+      await host.ip.addAddress(d.bridge, d.cidr);
+      return;
+    case 'sysctl.forward':
+      await host.sysctl.set(d.key, d.value);
+      return;
+    case 'iptables.rule':
+      if (await host.iptables.exists(d.rule.table, d.rule.chain, d.rule.spec)) return;
+      if (d.rule.position === 'insert') await host.iptables.insert(d.rule.table, d.rule.chain, d.rule.spec);
+      else await host.iptables.append(d.rule.table, d.rule.chain, d.rule.spec);
+      return;
+    case 'libvirt.network': {
+      const existing = (await host.libvirt.listNetworks()).find((n) => n.name === d.name);
+      if (!existing) await host.libvirt.defineNetwork(d.xml);
+      if (!existing?.active) await host.libvirt.startNetwork(d.name);
+      return;
+    }
+    case 'disk.overlay':
+      if (!isDryRun()) fs.mkdirSync(path.dirname(d.overlay), { recursive: true, mode: 0o711 });
+      if (fs.existsSync(d.overlay) && !isDryRun()) fs.rmSync(d.overlay); // a half-made overlay from a killed run
+      await host.qemuImg.createOverlay(d.base, d.overlay);
+      return;
+    case 'domain.define':
+      if (!isDryRun()) fs.mkdirSync(path.dirname(d.consoleLog), { recursive: true, mode: 0o711 });
+      await host.libvirt.defineDomain(d.xml);
+      return;
+    case 'domain.start': {
+      const state = await host.libvirt.domainState(d.name);
+      if (state !== 'running') await host.libvirt.startDomain(d.name);
+      return;
+    }
+    case 'guest.config':
+    case 'guest.ready':
+      throw new BugError(`${d.kind} is executed in batches, not by doAction`);
+  }
+}

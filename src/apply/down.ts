@@ -1,0 +1,47 @@
+/**
+ * `vlab down`: replays the journal in reverse. Works from the journal alone (the lab file may be
+ * gone or edited), after a crash at any point of `up`, and when objects were removed by hand.
+ */
+import type { Host } from '../host/index.js';
+import type { LabState, StateStore } from '../state/store.js';
+import type { Progress } from '../ui/progress.js';
+import { undoEntry } from './undo-entry.js';
+import { isDryRun } from '../host/run.js';
+
+export interface DownReport {
+  undone: string[];
+  failed: { id: string; error: string }[];
+}
+
+/** Undo order: domains first, then disks, libvirt networks, rules, forwarding, bridges (reverse of up). */
+const ORDER = ['guest.ready', 'domain.start', 'domain.define', 'guest.config', 'disk.overlay', 'libvirt.network', 'iptables.rule', 'sysctl.forward', 'bridge.address', 'bridge.create'];
+
+export async function applyDown(host: Host, store: StateStore, state: LabState, opts: { progress: Progress; forwardingNeededElsewhere: boolean }): Promise<DownReport> {
+  const report: DownReport = { undone: [], failed: [] };
+  // Reverse journal order, stably grouped by kind so that, whatever order parallel work finished
+  // in, nothing is removed while something built on it still exists.
+  const entries = [...state.entries].reverse().sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
+  const ctx = { lab: state.lab, forwardingNeededElsewhere: opts.forwardingNeededElsewhere, stateDir: store.paths.dir };
+  opts.progress.phase(`Removing lab ${state.lab}`);
+  for (const group of ORDER) {
+    const batch = entries.filter((e) => e.kind === group);
+    await Promise.all(
+      batch.map(async (e) => {
+        try {
+          opts.progress.update(e.target);
+          const line = await undoEntry(host, e, ctx);
+          report.undone.push(line);
+          if (!isDryRun()) await store.forget(state, e.id);
+        } catch (err) {
+          report.failed.push({ id: e.id, error: (err as Error).message });
+        }
+      }),
+    );
+  }
+  if (report.failed.length) opts.progress.fail(`${report.failed.length} object${report.failed.length === 1 ? '' : 's'} could not be removed`);
+  else {
+    if (!isDryRun()) store.remove();
+    opts.progress.succeed(`${report.undone.length} change${report.undone.length === 1 ? '' : 's'} undone`);
+  }
+  return report;
+}

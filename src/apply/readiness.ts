@@ -1,0 +1,63 @@
+/** Waits for a booted guest to answer and confirms its NICs carry the configured addresses. */
+import fs from 'node:fs';
+import type { GuestExec } from '../host/guest-exec.types.js';
+import { HostError } from '../errors.js';
+import { compareNics, parseGuestNics, type ExpectedNic } from './guest-addresses.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface ReadyResult {
+  guest: string;
+  /** Seconds from the start of waiting to the agent's first answer. */
+  agentSec: number;
+  /** Seconds until the addresses matched. */
+  readySec: number;
+  addresses: string[];
+}
+
+/** The last lines of a guest's serial console log, for error messages. */
+export function consoleTail(file: string, lines = 15): string {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no console log)';
+  }
+}
+
+export async function waitReady(
+  exec: GuestExec,
+  guest: string,
+  domain: string,
+  expected: ExpectedNic[],
+  opts: { timeoutSec: number; consoleLog: string; configPath?: string },
+): Promise<ReadyResult> {
+  const t0 = performance.now();
+  const deadline = t0 + opts.timeoutSec * 1000;
+  const elapsed = () => (performance.now() - t0) / 1000;
+  const failure = (what: string) =>
+    new HostError(
+      `guest '${guest}' ${what}\n  last lines of its console (${opts.consoleLog}):\n    ${consoleTail(opts.consoleLog).split('\n').join('\n    ')}`,
+      `raise --timeout (now ${opts.timeoutSec}s) on a slow host; check the image has qemu-guest-agent; run \`vlab down\` to clean up`,
+    );
+  while (!(await exec.ping(domain, 3000).catch(() => false))) {
+    if (performance.now() > deadline) throw failure(`did not answer through the guest agent within ${opts.timeoutSec}s`);
+    await sleep(500);
+  }
+  const agentSec = elapsed();
+  let problems: string[] = [];
+  for (;;) {
+    const r = await exec.exec(domain, ['/bin/sh', '-c', 'ip -o link; ip -o -4 addr'], { timeoutMs: 10000 }).catch((e: Error) => ({ exitCode: -1, stdout: '', stderr: e.message }));
+    if (r.exitCode === 0) {
+      const nics = parseGuestNics(r.stdout);
+      problems = compareNics(nics, expected);
+      if (!problems.length) {
+        const addresses = nics.filter((n) => expected.some((e) => e.mac === n.mac)).flatMap((n) => n.addresses);
+        return { guest, agentSec, readySec: elapsed(), addresses };
+      }
+    } else problems = [`address check failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`];
+    if (performance.now() > deadline) {
+      throw failure(`does not have the configured addresses after ${opts.timeoutSec}s:\n    ${problems.join('\n    ')}${opts.configPath ? `\n  rendered config: ${opts.configPath} (see vlab plan --verbose)` : ''}`);
+    }
+    await sleep(1000);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Undoes one journal entry. Tolerates objects already gone (removed by hand, or never made
+ * because vlab was killed right after recording), and refuses to remove what is not tagged as
+ * this lab's.
+ */
+import fs from 'node:fs';
+import type { Host } from '../host/index.js';
+import type { JournalEntry } from '../state/store.js';
+import { HostError } from '../errors.js';
+
+export interface UndoContext {
+  lab: string;
+  /** Whether another lab on this host still needs ip_forward on. */
+  forwardingNeededElsewhere: boolean;
+  /** Absolute state dir: files vlab may delete live under it. */
+  stateDir: string;
+}
+
+/** Returns a line describing what was done (or skipped). Throws HostError when something could not be removed. */
+export async function undoEntry(host: Host, e: JournalEntry, ctx: UndoContext): Promise<string> {
+  const d = e.details;
+  const tag = `vlab:${ctx.lab}`;
+  switch (d.kind) {
+    case 'domain.start':
+    case 'domain.define': {
+      const state = await host.libvirt.domainState(d.name);
+      if (state === 'missing') return `domain ${d.name}: already gone`;
+      const owner = (await host.libvirt.listDomains()).find((x) => x.name === d.name)?.owner;
+      if (owner !== ctx.lab) throw new HostError(`domain ${d.name} is not tagged as lab '${ctx.lab}''s (owner: ${owner ?? 'none'}); not removing it`, 'remove it by hand if you are sure it is stale');
+      if (state === 'running' || state === 'paused') await host.libvirt.destroyDomain(d.name);
+      if (d.kind === 'domain.start') return `domain ${d.name}: stopped`;
+      await host.libvirt.undefineDomain(d.name);
+      return `domain ${d.name}: destroyed and undefined`;
+    }
+    case 'disk.overlay':
+      if (!d.overlay.startsWith(ctx.stateDir + '/')) throw new HostError(`overlay ${d.overlay} is outside the lab's state dir; not removing it`);
+      fs.rmSync(d.overlay, { force: true });
+      return `overlay ${d.overlay}: removed`;
+    case 'libvirt.network': {
+      const n = (await host.libvirt.listNetworks()).find((x) => x.name === d.name);
+      if (!n) return `libvirt network ${d.name}: already gone`;
+      if (n.owner !== ctx.lab) throw new HostError(`libvirt network ${d.name} is not tagged as lab '${ctx.lab}''s; not removing it`, 'remove it by hand if you are sure it is stale');
+      if (n.active) await host.libvirt.destroyNetwork(d.name);
+      await host.libvirt.undefineNetwork(d.name);
+      return `libvirt network ${d.name}: stopped and undefined`;
+    }
+    case 'iptables.rule': {
+      if (!d.rule.spec.includes(tag)) throw new HostError(`iptables rule ${d.rule.spec.join(' ')} has no ${tag} tag; not removing it`);
+      let removed = 0;
+      while (await host.iptables.exists(d.rule.table, d.rule.chain, d.rule.spec)) {
+        await host.iptables.delete(d.rule.table, d.rule.chain, d.rule.spec);
+        if (++removed > 16) break;
+      }
+      return `iptables -t ${d.rule.table} ${d.rule.chain} ${d.rule.spec.join(' ')}: ${removed ? 'deleted' : 'already gone'}`;
+    }
+    case 'sysctl.forward': {
+      if (d.previous === d.value) return `${d.key}: was already ${d.value}, left as is`;
+      if (ctx.forwardingNeededElsewhere) return `${d.key}: left at ${d.value} (another vlab lab needs it)`;
+      await host.sysctl.set(d.key, d.previous);
+      return `${d.key}: restored to ${d.previous}`;
+    }
+    case 'bridge.address':
+      return `address ${d.cidr} on ${d.bridge}: goes with the bridge`;
+    case 'bridge.create': {
+      const links = await host.ip.listLinks();
+      const link = links.find((l) => l.name === d.bridge);
+      if (!link) return `bridge ${d.bridge}: already gone`;
+      // A pending entry with no alias yet: vlab was killed between `ip link add` and tagging it.
+      const ours = link.alias === d.alias || (e.status === 'pending' && !link.alias && link.kind === 'bridge');
+      if (!ours) throw new HostError(`bridge ${d.bridge} is not tagged ${d.alias} (alias: ${link.alias ?? 'none'}); not removing it`, 'remove it by hand if you are sure it is stale');
+      await host.ip.deleteLink(d.bridge);
+      return `bridge ${d.bridge}: deleted`;
+    }
+    case 'guest.config':
+    case 'guest.ready':
+      return `${e.id}: nothing to undo`;
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The apply step of `vlab up`: executes a plan phase by phase, recording each change in the
+ * journal before making it. Actions within a phase run in parallel as far as their dependencies allow.
+ */
+import type { Host } from '../host/index.js';
+import type { Action, ActionKind, Plan } from '../plan/types.js';
+import type { LabState, StateStore } from '../state/store.js';
+import type { Lab } from '../spec/types.js';
+import type { Progress } from '../ui/progress.js';
+import { doAction } from './do-action.js';
+import { waitReady, type ReadyResult } from './readiness.js';
+import { injectConfig } from './inject.js';
+import { isDryRun } from '../host/run.js';
+
+const PHASES: { title: string; kinds: ActionKind[] }[] = [
+  { title: 'Host networking', kinds: ['bridge.create', 'bridge.address', 'sysctl.forward', 'iptables.rule', 'libvirt.network'] },
+  { title: 'Guest disks', kinds: ['disk.overlay'] },
+  { title: 'Guest configuration', kinds: ['guest.config'] },
+  { title: 'Domains', kinds: ['domain.define', 'domain.start'] },
+  { title: 'Guests ready', kinds: ['guest.ready'] },
+];
+
+export interface UpReport {
+  changed: number;
+  phases: { title: string; seconds: number; actions: number }[];
+  ready: ReadyResult[];
+  /** Stack used per guest (after detection). */
+  stacks: Record<string, string>;
+}
+
+export interface UpContext {
+  lab: Lab;
+  plan: Plan;
+  host: Host;
+  store: StateStore;
+  state: LabState;
+  progress: Progress;
+  readyTimeoutSec: number;
+  /** Test hook: called after each journal record, before the change (crash-injection tests). */
+  onRecorded?: (action: Action) => void;
+}
+
+export async function applyUp(ctx: UpContext): Promise<UpReport> {
+  const { plan, progress } = ctx;
+  const report: UpReport = { changed: 0, phases: [], ready: [], stacks: {} };
+  const done = new Set(plan.actions.filter((a) => a.satisfied).map((a) => a.id));
+  for (const phase of PHASES) {
+    const todo = plan.actions.filter((a) => phase.kinds.includes(a.kind) && !a.satisfied);
+    if (!todo.length) continue;
+    const t0 = performance.now();
+    progress.phase(phase.title);
+    try {
+      if (phase.kinds.includes('guest.config')) {
+        await runRecorded(ctx, todo, async () => {
+          const stacks = await injectConfig(ctx.host, todo, ctx.lab, (t) => progress.update(t));
+          Object.assign(report.stacks, stacks);
+        });
+        todo.forEach((a) => done.add(a.id));
+      } else if (phase.kinds.includes('guest.ready')) {
+        if (!isDryRun()) {
+          report.ready = await Promise.all(
+            todo.map(async (a) => {
+              if (a.details.kind !== 'guest.ready') throw new Error('unreachable');
+              const define = plan.actions.find((x) => x.details.kind === 'domain.define' && x.details.name === a.target);
+              const consoleLog = define?.details.kind === 'domain.define' ? define.details.consoleLog : '';
+              const r = await waitReady(ctx.host.agent, a.details.guest, a.details.domain, a.details.interfaces, { timeoutSec: ctx.readyTimeoutSec, consoleLog });
+              progress.line(`  ${a.details.guest.padEnd(12)} ready in ${r.readySec.toFixed(1)}s (agent ${r.agentSec.toFixed(1)}s)  ${r.addresses.join(', ')}`);
+              return r;
+            }),
+          );
+        }
+        todo.forEach((a) => done.add(a.id));
+      } else {
+        let left = [...todo];
+        while (left.length) {
+          const wave = left.filter((a) => a.dependsOn.every((d) => done.has(d)));
+          if (!wave.length) throw new Error(`unsatisfiable dependencies: ${left.map((a) => a.id).join(', ')}`);
+          await Promise.all(
+            wave.map(async (a) => {
+              progress.update(a.description);
+              await runRecorded(ctx, [a], () => doAction(ctx.host, a));
+              done.add(a.id);
+            }),
+          );
+          left = left.filter((a) => !wave.includes(a));
+        }
+      }
+      report.changed += todo.length;
+      const seconds = (performance.now() - t0) / 1000;
+      report.phases.push({ title: phase.title, seconds, actions: todo.length });
+      progress.succeed(`${todo.length} change${todo.length === 1 ? '' : 's'}`);
+    } catch (e) {
+      progress.fail();
+      throw e;
+    }
+  }
+  return report;
+}
+
+/** Journal first, then the change, then mark it done. */
+async function runRecorded(ctx: UpContext, actions: Action[], make: () => Promise<void>): Promise<void> {
+  const journaled = actions.filter((a) => a.kind !== 'guest.ready');
+  if (!isDryRun()) {
+    for (const a of journaled) {
+      await ctx.store.record(ctx.state, a);
+      ctx.onRecorded?.(a);
+    }
+  }
+  await make();
+  if (!isDryRun()) for (const a of journaled) await ctx.store.complete(ctx.state, a.id);
+}

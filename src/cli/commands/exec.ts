@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { createHostFromCommand, globals } from '../options.js';
+import { labNameFrom, requireState } from '../lab-state.js';
+import { domainName } from '../../render/domain-xml.js';
+import { HostError, UsageError } from '../../errors.js';
+
+export function registerExec(program: Command): void {
+  program
+    .command('exec <guest> <command...>')
+    .description('run a command in a guest (argv, no shell unless you call one) and exit with its exit code; put -- before the command')
+    .option('--lab <name>', 'the lab (default: the lab file\'s name)')
+    .option('--timeout <seconds>', 'kill the command after this long', '60')
+    .option('--json', 'print {exitCode, stdout, stderr} as JSON')
+    .action(async (guestName: string, argv: string[], opts: { lab?: string; timeout: string; json?: boolean }, cmd: Command) => {
+      const g = globals(cmd);
+      const { state } = requireState(labNameFrom(opts.lab, g));
+      const guest = state.spec.guests.find((x) => x.name === guestName);
+      if (!guest) throw new UsageError(`lab '${state.lab}' has no guest '${guestName}'`, `guests: ${state.spec.guests.map((x) => x.name).join(', ')}`);
+      const host = createHostFromCommand(g);
+      const dom = domainName(state.spec, guest);
+      const st = await host.libvirt.domainState(dom);
+      if (st !== 'running') throw new HostError(`guest '${guestName}' is not running (libvirt state: ${st})`, 'run `vlab up` to start it');
+      const r = await host.agent.exec(dom, argv, { timeoutMs: Number(opts.timeout) * 1000 });
+      if (opts.json) process.stdout.write(JSON.stringify(r) + '\n');
+      else {
+        process.stdout.write(r.stdout);
+        process.stderr.write(r.stderr);
+      }
+      process.exitCode = r.exitCode;
+    });
+}

@@ -1,0 +1,43 @@
+/** Human-readable and JSON views of a plan. Pure. */
+import type { Plan } from '../plan/types.js';
+import { waves } from '../plan/planner.js';
+
+export function planToJson(plan: Plan): unknown {
+  return {
+    lab: plan.lab,
+    stateDir: plan.stateDir,
+    accel: plan.accel,
+    actions: plan.actions.map((a) => ({ id: a.id, kind: a.kind, target: a.target, description: a.description, dependsOn: a.dependsOn, satisfied: a.satisfied })),
+    waves: waves(plan),
+    conflicts: plan.conflicts,
+    notes: plan.notes,
+  };
+}
+
+export function formatPlan(plan: Plan, opts: { verbose: boolean }): string {
+  const lines: string[] = [];
+  const todo = plan.actions.filter((a) => !a.satisfied);
+  lines.push(`Plan for lab '${plan.lab}' (${plan.accel}, state in ${plan.stateDir}):`);
+  let n = 0;
+  for (const wave of waves(plan)) {
+    for (const id of wave) {
+      const a = plan.actions.find((x) => x.id === id)!;
+      n++;
+      lines.push(`  ${a.satisfied ? '=' : '+'} ${String(n).padStart(2)}. ${a.description}${a.satisfied ? '  (already in place)' : ''}`);
+      if (opts.verbose) {
+        const d = a.details;
+        if (d.kind === 'guest.config') for (const f of d.files) lines.push(`        --- ${f.path} (mode ${f.mode.toString(8)})`, ...f.content.trimEnd().split('\n').map((l) => `        | ${l}`));
+        if (d.kind === 'libvirt.network' || d.kind === 'domain.define') lines.push(...d.xml.trimEnd().split('\n').map((l) => `        | ${l}`));
+        if (a.dependsOn.length) lines.push(`        after: ${a.dependsOn.join(', ')}`);
+      }
+    }
+  }
+  for (const note of plan.notes) lines.push(`  note: ${note}`);
+  if (plan.conflicts.length) {
+    lines.push('', `${plan.conflicts.length} conflict${plan.conflicts.length === 1 ? '' : 's'} block this plan:`);
+    for (const c of plan.conflicts) lines.push(`  ✗ ${c.message}`, `    fix: ${c.hint}`);
+  }
+  lines.push('', todo.length ? `${todo.length} change${todo.length === 1 ? '' : 's'} to make, ${plan.actions.length - todo.length} already in place.` : 'Nothing to change: the lab is up as described.');
+  if (!opts.verbose && todo.length) lines.push('Run with --verbose to see every file and XML document.');
+  return lines.join('\n');
+}

@@ -1,0 +1,106 @@
+/** Actions for the guests: overlays, injected network configuration, domains, readiness. Pure. */
+import type { ImageInfo, Lab, LabGuest } from '../spec/types.js';
+import type { HostFacts } from './facts.js';
+import { isImageProblem } from './facts.js';
+import type { Action, Conflict } from './types.js';
+import { consoleLogPath, labPaths, overlayPath } from './paths.js';
+import { libvirtNetworkName } from '../render/network-xml.js';
+import { domainName, renderDomainXml } from '../render/domain-xml.js';
+import { renderGuestFiles, SUPPORTED_NETCONFIG } from '../render/netconfig/index.js';
+
+/** Which network stack a guest gets, and who decided: the lab file, the image, or disk inspection at `up`. */
+export function chooseStack(guest: LabGuest, image: ImageInfo | undefined): { stack: string; source: string; detect: boolean } {
+  if (guest.netconfig !== 'auto') return { stack: guest.netconfig, source: 'lab file', detect: false };
+  if (image?.netconfig) return { stack: image.netconfig, source: 'image.yaml', detect: false };
+  return { stack: 'auto', source: 'detected from the disk at up', detect: true };
+}
+
+function hostsOf(lab: Lab): { name: string; address: string }[] {
+  return lab.guests.flatMap((g) => {
+    const a = g.interfaces.find((i) => i.address)?.address;
+    return a ? [{ name: g.name, address: a }] : [];
+  });
+}
+
+export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 'tcg', conflicts: Conflict[]): Promise<Action[]> {
+  const actions: Action[] = [];
+  const paths = labPaths(facts.stateRoot, lab.name);
+  const hosts = hostsOf(lab);
+  for (const guest of lab.guests) {
+    const found = facts.images[guest.image];
+    const image = found && !isImageProblem(found) ? found : undefined;
+    if (!image) continue; // reported as a validation problem by the caller
+    const dom = domainName(lab, guest);
+    const domFact = facts.libvirt.domains.find((d) => d.name === dom);
+    const defined = !!domFact && domFact.owner === lab.name;
+    const overlay = overlayPath(paths, guest.name);
+    const overlayId = `disk.overlay:${guest.name}`;
+    actions.push({
+      id: overlayId,
+      kind: 'disk.overlay',
+      target: overlay,
+      description: `create qcow2 overlay ${overlay} over ${image.disk} (the base is never written)`,
+      dependsOn: [],
+      satisfied: defined || facts.stateFiles.includes(overlay),
+      details: { kind: 'disk.overlay', base: image.disk, overlay },
+    });
+    const choice = chooseStack(guest, image);
+    if (!choice.detect && !SUPPORTED_NETCONFIG.includes(choice.stack)) {
+      conflicts.push({
+        kind: 'netconfig-unsupported',
+        message: `guest '${guest.name}': netconfig '${choice.stack}' (from ${choice.source}) is not yet supported`,
+        hint: `supported now: ${SUPPORTED_NETCONFIG.join(', ')}; set netconfig: on the guest`,
+      });
+    }
+    const files = choice.detect || !SUPPORTED_NETCONFIG.includes(choice.stack) ? [] : renderGuestFiles({ lab, guest, hosts }, choice.stack as 'ifupdown');
+    const configId = `guest.config:${guest.name}`;
+    actions.push({
+      id: configId,
+      kind: 'guest.config',
+      target: overlay,
+      description: `write ${choice.stack} network configuration, hostname and /etc/hosts into ${guest.name}'s overlay (${choice.source})` + (files.length ? `: ${files.map((f) => f.path).join(', ')}` : ''),
+      dependsOn: [overlayId],
+      satisfied: defined,
+      details: { kind: 'guest.config', guest: guest.name, disk: overlay, stack: choice.stack, stackSource: choice.source, detect: choice.detect, files },
+    });
+    const template = facts.templates[guest.template ?? 'default'];
+    if (template === undefined) {
+      conflicts.push({ kind: 'template-missing', message: `guest '${guest.name}': domain template ${guest.template ?? 'templates/domain.xml'} could not be read`, hint: 'check the template: path' });
+      continue;
+    }
+    const consoleLog = consoleLogPath(paths, guest.name);
+    const xml = await renderDomainXml({ lab, guest, image, domainType: accel === 'kvm' ? 'kvm' : 'qemu', overlayPath: overlay, consoleLogPath: consoleLog, template });
+    const netIds = [...new Set(guest.interfaces.map((i) => i.network))].map((n) => `libvirt.network:${libvirtNetworkName(lab, lab.networks.find((x) => x.name === n)!)}`);
+    const defineId = `domain.define:${dom}`;
+    actions.push({
+      id: defineId,
+      kind: 'domain.define',
+      target: dom,
+      description: `define domain ${dom} (${accel}, ${guest.memory} MiB, ${guest.vcpus} vCPU, ${guest.interfaces.length} NIC${guest.interfaces.length > 1 ? 's' : ''})`,
+      dependsOn: [configId, ...netIds],
+      satisfied: defined,
+      details: { kind: 'domain.define', name: dom, xml, consoleLog },
+    });
+    const hostIds = lab.networks.flatMap((n) => [`bridge.address:${n.bridge}`]);
+    const startId = `domain.start:${dom}`;
+    actions.push({
+      id: startId,
+      kind: 'domain.start',
+      target: dom,
+      description: `start domain ${dom}`,
+      dependsOn: [defineId, ...hostIds.filter((h) => h), 'sysctl.forward'],
+      satisfied: defined && !!domFact?.active,
+      details: { kind: 'domain.start', name: dom },
+    });
+    actions.push({
+      id: `guest.ready:${guest.name}`,
+      kind: 'guest.ready',
+      target: dom,
+      description: `wait for ${guest.name}'s agent and confirm ${guest.interfaces.map((i) => `${i.mac}=${i.address ?? 'dhcp'}`).join(', ')}`,
+      dependsOn: [startId],
+      satisfied: defined && !!domFact?.active,
+      details: { kind: 'guest.ready', guest: guest.name, domain: dom, interfaces: guest.interfaces.map((i) => ({ mac: i.mac, ...(i.address ? { address: i.address, prefix: i.prefix } : {}) })) },
+    });
+  }
+  return actions;
+}

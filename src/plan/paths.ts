@@ -1,0 +1,36 @@
+/** Where vlab keeps a lab's files. Pure path arithmetic. */
+import path from 'node:path';
+
+/** Root of all labs' state: VLAB_STATE_DIR or /var/lib/vlab (the caller passes the env value in). */
+export function stateRoot(env: string | undefined): string {
+  return path.resolve(env || '/var/lib/vlab');
+}
+
+export interface LabPaths {
+  dir: string;
+  state: string;
+  summary: string;
+  disks: string;
+  console: string;
+  lock: string;
+}
+
+export function labPaths(root: string, lab: string): LabPaths {
+  const dir = path.join(root, lab);
+  return {
+    dir,
+    state: path.join(dir, 'state.json'),
+    summary: path.join(dir, 'lab.json'),
+    disks: path.join(dir, 'disks'),
+    console: path.join(dir, 'console'),
+    lock: path.join(root, `.${lab}.lock`),
+  };
+}
+
+export function overlayPath(p: LabPaths, guest: string): string {
+  return path.join(p.disks, `${guest}.qcow2`);
+}
+
+export function consoleLogPath(p: LabPaths, guest: string): string {
+  return path.join(p.console, `${guest}.log`);
+}

@@ -1,0 +1,54 @@
+/**
+ * Progress for long work: one ora spinner per phase on stderr (stdout stays clean for data and
+ * --json), plain lines when stderr is not a terminal, nothing with --quiet.
+ */
+import ora, { type Ora } from 'ora';
+
+export interface Progress {
+  /** Starts a phase (a spinner). */
+  phase(title: string): void;
+  /** Updates the current phase's text. */
+  update(text: string): void;
+  /** Ends the current phase as done, with a summary. */
+  succeed(text?: string): void;
+  /** Ends the current phase as failed. */
+  fail(text?: string): void;
+  /** A line of its own (e.g. one per guest). */
+  line(text: string): void;
+}
+
+export function createProgress(opts: { quiet: boolean; stream?: NodeJS.WriteStream }): Progress {
+  const stream = opts.stream ?? process.stderr;
+  if (opts.quiet) return { phase() {}, update() {}, succeed() {}, fail() {}, line() {} };
+  let spinner: Ora | undefined;
+  let title = '';
+  let started = 0;
+  const secs = () => `${((performance.now() - started) / 1000).toFixed(1)}s`;
+  return {
+    phase(t) {
+      spinner?.stop();
+      title = t;
+      started = performance.now();
+      spinner = ora({ text: t, stream, isEnabled: stream.isTTY === true }).start();
+      if (!stream.isTTY) stream.write(`… ${t}\n`);
+    },
+    update(text) {
+      if (spinner) spinner.text = `${title}: ${text}`;
+    },
+    succeed(text) {
+      spinner?.succeed(`${title}${text ? `: ${text}` : ''} (${secs()})`);
+      spinner = undefined;
+    },
+    fail(text) {
+      spinner?.fail(`${title}${text ? `: ${text}` : ''} (${secs()})`);
+      spinner = undefined;
+    },
+    line(text) {
+      if (spinner?.isSpinning) {
+        spinner.clear();
+        stream.write(text + '\n');
+        spinner.render();
+      } else stream.write(text + '\n');
+    },
+  };
+}
