@@ -257,10 +257,13 @@ forward() {
 	fi
 	# Give the sandbox 30s to destroy its domains, then kill it.
 	if [ -z "$killer" ]; then
+		# (stdio on /dev/null: it must not keep the caller's pipes open)
 		(
-			sleep 30
-			kill -KILL "$upid" 2>/dev/null
-		) &
+			sleep 30 &
+			s=$!
+			trap 'kill "$s"; exit 0' TERM
+			wait "$s" && kill -KILL "$upid"
+		) </dev/null >/dev/null 2>&1 &
 		killer=$!
 	fi
 }

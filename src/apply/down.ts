@@ -7,6 +7,7 @@ import type { LabState, StateStore } from '../state/store.js';
 import type { Progress } from '../ui/progress.js';
 import { undoEntry } from './undo-entry.js';
 import { isDryRun } from '../host/run.js';
+import { killStrayDiskHelpers } from '../host/stray.js';
 
 export interface DownReport {
   undone: string[];
@@ -23,6 +24,9 @@ export async function applyDown(host: Host, store: StateStore, state: LabState, 
   const entries = [...state.entries].reverse().sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
   const ctx = { lab: state.lab, forwardingNeededElsewhere: opts.forwardingNeededElsewhere, stateDir: store.paths.dir };
   opts.progress.phase(`Removing lab ${state.lab}`);
+  if (!isDryRun()) {
+    for (const p of killStrayDiskHelpers(store.paths.disks)) report.undone.push(`stray libguestfs process ${p.pid} (from an interrupted up): killed`);
+  }
   for (const group of ORDER) {
     const batch = entries.filter((e) => e.kind === group);
     await Promise.all(

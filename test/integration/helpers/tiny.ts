@@ -82,7 +82,7 @@ export interface DiskFiles {
 export async function injectFiles(disks: DiskFiles[], workDir: string): Promise<void> {
   if (!disks.length) return;
   const stage = await mkdtemp(path.join(workDir, 'inject-'));
-  const script: string[] = [];
+  const script: string[] = ['run'];
   const args = ['--rw'];
   let n = 0;
   for (const [i, d] of disks.entries()) {

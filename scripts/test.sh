@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The test command (README): `npm test` = scripts/test.sh all.
+#   unit         fast unit and golden tests (no root, no host changes)
+#   integration  sandboxed tests: a private libvirtd, real bridges, iptables and guests (root)
+#   all          bootstrap what is missing, then unit + integration
+# Ends with one line "tests: N passed, N failed, N skipped" summing every stage.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-all}
+out=out/test
+rm -rf "$out"; mkdir -p "$out"
+status=0
+
+stage() { printf '\n=== %s (%s)\n' "$1" "$(date +%T)"; }
+
+node_test() { # NAME FILES...
+	local name=$1; shift
+	[ $# -gt 0 ] || return 0
+	node --import tsx --test --test-concurrency=1 \
+		--test-reporter=spec --test-reporter-destination=stdout \
+		--test-reporter=tap --test-reporter-destination="$out/$name.tap" "$@" || status=1
+}
+
+unit_files() {
+	find test -name '*.test.ts' -not -path 'test/integration/*' -not -path 'test/sandbox/*' | sort
+}
+
+if [ "$mode" = all ]; then
+	stage bootstrap
+	bash scripts/bootstrap.sh || exit 1
+fi
+
+if [ "$mode" = all ] || [ "$mode" = unit ]; then
+	stage "typecheck"
+	npx tsc --noEmit -p . || status=1
+	stage "unit and golden tests"
+	# shellcheck disable=SC2046
+	node_test unit $(unit_files)
+fi
+
+if [ "$mode" = all ] || [ "$mode" = integration ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "SKIPPED integration tests: they need root (a private libvirtd in a network namespace). Run: sudo npm run test:integration"
+	else
+		stage "sandbox safety tests (outside the sandbox)"
+		# shellcheck disable=SC2046
+		node_test sandbox $(find test/sandbox -name '*.test.ts' | sort)
+		stage "integration tests (inside one sandbox per file)"
+		for f in $(find test/integration -name '*.test.ts' | sort); do
+			t0=$(date +%s)
+			bash scripts/sandbox.sh -- node --import tsx --test --test-concurrency=1 \
+				--test-reporter=spec --test-reporter-destination=stdout \
+				--test-reporter=tap --test-reporter-destination="$out/int-$(basename "$f" .test.ts).tap" "$f" || status=1
+			echo "  ($f: $(( $(date +%s) - t0 ))s)"
+		done
+	fi
+fi
+
+pass=0 fail=0 skip=0
+for t in "$out"/*.tap; do
+	[ -f "$t" ] || continue
+	p=$(grep -E '^# pass ' "$t" | tail -1 | awk '{print $3}')
+	f=$(grep -E '^# fail ' "$t" | tail -1 | awk '{print $3}')
+	s=$(grep -E '^# skipped ' "$t" | tail -1 | awk '{print $3}')
+	pass=$((pass + ${p:-0})); fail=$((fail + ${f:-0})); skip=$((skip + ${s:-0}))
+	if [ -z "$p" ]; then echo "no summary in $t (the run crashed?)"; status=1; fi
+done
+[ "$fail" -eq 0 ] || status=1
+echo
+echo "tests: $pass passed, $fail failed, $skip skipped"
+exit $status
