@@ -30,6 +30,13 @@ export function diffLab(applied: Lab, wanted: Lab): LabDiff {
     }
   }
   for (const g of wanted.guests) if (!applied.guests.some((x) => x.name === g.name)) out.added.push(`guest '${g.name}'`);
+  if (applied.accel !== wanted.accel) out.needDown.push(`accel changed (${applied.accel} → ${wanted.accel})`);
+  for (const img of applied.images) {
+    const w = wanted.images.find((x) => x.name === img.name);
+    if (w && w.path !== img.path && wanted.guests.some((g) => g.image === img.name && applied.guests.some((a) => a.name === g.name))) {
+      out.needDown.push(`image '${img.name}' now points at ${w.path} (was ${img.path})`);
+    }
+  }
   // Adding a guest changes every guest's /etc/hosts; that is fine to leave until the next rebuild.
   return out;
 }

@@ -22,7 +22,8 @@ function hostsOf(lab: Lab): { name: string; address: string }[] {
   });
 }
 
-export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 'tcg', conflicts: Conflict[]): Promise<Action[]> {
+export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 'tcg', conflicts: Conflict[], hostSide: Action[] = []): Promise<Action[]> {
+  const ruleIds = (bridge: string) => hostSide.filter((a) => a.kind === 'iptables.rule' && a.dependsOn.includes(`bridge.create:${bridge}`)).map((a) => a.id);
   const actions: Action[] = [];
   const paths = labPaths(facts.stateRoot, lab.name);
   const hosts = hostsOf(lab);
@@ -81,14 +82,16 @@ export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 't
       satisfied: defined,
       details: { kind: 'domain.define', name: dom, xml, consoleLog },
     });
-    const hostIds = lab.networks.flatMap((n) => [`bridge.address:${n.bridge}`]);
+    // Start only once the guest's networks are complete: address, forwarding, NAT and isolation rules.
+    const ownNets = lab.networks.filter((n) => guest.interfaces.some((i) => i.network === n.name));
+    const hostIds = ownNets.flatMap((n) => [`bridge.address:${n.bridge}`, ...ruleIds(n.bridge)]);
     const startId = `domain.start:${dom}`;
     actions.push({
       id: startId,
       kind: 'domain.start',
       target: dom,
       description: `start domain ${dom}`,
-      dependsOn: [defineId, ...hostIds.filter((h) => h), 'sysctl.forward'],
+      dependsOn: [defineId, ...hostIds, 'sysctl.forward'],
       satisfied: defined && !!domFact?.active,
       details: { kind: 'domain.start', name: dom },
     });

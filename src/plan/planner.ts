@@ -20,7 +20,8 @@ export function chooseAccel(lab: Lab, facts: HostFacts): 'kvm' | 'tcg' {
 export async function planLab(lab: Lab, facts: HostFacts): Promise<Plan> {
   const conflicts = findConflicts(lab, facts);
   const accel = chooseAccel(lab, facts);
-  const actions = [...(await hostActions(lab, facts)), ...(await guestActions(lab, facts, accel, conflicts))];
+  const hostSide = await hostActions(lab, facts);
+  const actions = [...hostSide, ...(await guestActions(lab, facts, accel, conflicts, hostSide))];
   const ids = new Set(actions.map((a) => a.id));
   for (const a of actions) a.dependsOn = [...new Set(a.dependsOn.filter((d) => ids.has(d)))];
   const notes: string[] = [];

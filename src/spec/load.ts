@@ -17,7 +17,11 @@ export function parseLab(text: string, labPath: string): Lab {
     throw new ValidationError(
       doc.errors.map((e) => {
         const pos = lc.linePos(e.pos[0]);
-        return { file: labPath, line: pos.line, column: pos.col, path: '', message: `YAML syntax: ${e.message.split('\n')[0]}`, hint: e.code === 'DUPLICATE_KEY' ? 'remove or rename the repeated key' : 'check indentation and quoting on this line' };
+        if (e.code === 'DUPLICATE_KEY') {
+          const key = text.slice(e.pos[0]).split('\n')[0]!.split(':')[0]!.trim();
+          return { file: labPath, line: pos.line, column: pos.col, path: '', message: `YAML: duplicate key '${key}'`, hint: yamlHint(e.code) };
+        }
+        return { file: labPath, line: pos.line, column: pos.col, path: '', message: `YAML syntax: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, hint: yamlHint(e.code) };
       }),
     );
   }
@@ -71,6 +75,12 @@ function removeAt(root: unknown, path: (string | number)[]): void {
     v = (v as Record<string | number, unknown>)[path[i]!];
   }
   if (v !== null && typeof v === 'object' && path.length) delete (v as Record<string | number, unknown>)[path[path.length - 1]!];
+}
+
+function yamlHint(code: string): string {
+  if (code === 'DUPLICATE_KEY') return 'remove or rename the repeated key (each key may appear once per mapping)';
+  if (code === 'TAB_AS_INDENT') return 'indent with spaces, not tabs';
+  return 'check indentation, and look for an unclosed { [ or quote on this line or the one above';
 }
 
 function sortProblems(ps: Problem[]): Problem[] {

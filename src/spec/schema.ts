@@ -57,14 +57,14 @@ export const CheckSchema = z
   .strictObject({
     from: z.string().describe('Guest the ping runs in.'),
     to: z.string().describe('A guest name, an IPv4 address, `gateway` or `external`.'),
-    expect: z.enum(['reachable', 'unreachable']).default('reachable'),
+    expect: z.enum(['reachable', 'unreachable']).default('reachable').describe('Whether the ping must get replies (`reachable`) or must not (`unreachable`).'),
     count: z.number().int().min(1).max(20).optional().describe('Pings to send (default 2).'),
   })
   .describe('An explicit connectivity check.');
 
 export const LabFileSchema = z
   .strictObject({
-    name: z.string().describe('Lab name: ^[a-z][a-z0-9-]{0,15}$. Prefixes everything vlab creates.'),
+    name: z.string().regex(NAME_PATTERN, 'is not a valid lab name').describe('Lab name: ^[a-z][a-z0-9-]{0,15}$. Prefixes everything vlab creates.'),
     accel: z.enum(['auto', 'kvm', 'tcg']).default('auto').describe('`auto` uses KVM where it works, else TCG (software emulation).'),
     networks: z.record(z.string(), NetworkSchema).describe('Networks by name.'),
     images: z

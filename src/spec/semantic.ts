@@ -18,7 +18,6 @@ export function resolveLab(file: LabFile, labPath: string): { lab?: Lab; problem
   const add = (p: RawProblem) => problems.push(p);
   const dir = path.dirname(labPath);
 
-  if (!NAME_PATTERN.test(file.name)) add({ path: ['name'], message: `invalid lab name '${file.name}'`, hint: NAME_HINT });
 
   // Networks.
   const networks: LabNetwork[] = [];
@@ -58,7 +57,7 @@ export function resolveLab(file: LabFile, labPath: string): { lab?: Lab; problem
     } else {
       if (n.gateway !== undefined) add({ path: [...at, 'gateway'], message: 'a gateway needs a cidr', hint: 'add `cidr:` to this network' });
       if (n.uplink === undefined) add({ path: at, atKey: true, message: `network '${name}' needs a cidr (routed or isolated) or an uplink (bridged)`, hint: 'add `cidr: 172.16.0.0/16` for example' });
-      if (n.nat) add({ path: [...at, 'nat'], message: 'nat needs a cidr to masquerade', hint: 'add `cidr:` to this network' });
+      if (n.nat && n.uplink === undefined) add({ path: [...at, 'nat'], message: 'nat needs a cidr to masquerade', hint: 'add `cidr:` to this network' });
     }
     const prior = bridges.get(net.bridge);
     if (prior !== undefined) add({ path: [...at, 'bridge'], message: `bridge '${net.bridge}' is also used by network '${prior}'`, hint: 'give each network its own bridge' });
@@ -138,7 +137,7 @@ export function resolveLab(file: LabFile, labPath: string): { lab?: Lab; problem
   // Verify.
   file.verify.external.forEach((t, i) => {
     const n = parseIp(t);
-    if (n === undefined) add({ path: ['verify', 'external', i], message: `'${t}' is not an IPv4 address`, hint: 'external targets are addresses outside the lab, e.g. 198.18.0.2' });
+    if (n === undefined) add({ path: ['verify', 'external', i], message: `'${t}' is not an IPv4 address`, hint: 'external targets are IPv4 addresses outside the lab, e.g. 198.18.0.2' });
     else for (const [net, c] of cidrs) if (contains(c, n)) add({ path: ['verify', 'external', i], message: `${t} is inside lab network '${net}'`, hint: 'external targets must be outside every lab network' });
   });
   const checks: VerifyCheckSpec[] = file.verify.checks.map((c, i) => {
@@ -174,7 +173,7 @@ function hintFor(word: string, candidates: string[]): string {
 function checkHost(text: string, cidr: Cidr, at: RawProblem['path'], what: string, add: (p: RawProblem) => void): number | undefined {
   const n = parseIp(text);
   if (n === undefined) {
-    add({ path: at, message: `'${text}' is not an IPv4 address` });
+    add({ path: at, message: `'${text}' is not an IPv4 address`, hint: 'write four numbers 0-255 separated by dots, e.g. 172.16.0.2' });
     return undefined;
   }
   if (!contains(cidr, n)) {

@@ -50,6 +50,31 @@ function valueAt(data: unknown, path: YamlPath): unknown {
   return v;
 }
 
+function typeHint(expected: string, actual: unknown, key: string): string | undefined {
+  if (expected === 'boolean') return `write true or false, unquoted (got ${JSON.stringify(actual)})`;
+  if (expected === 'number') return key === 'memory' ? 'a whole number of MiB, unquoted, e.g. 512' : 'a whole number, unquoted';
+  if (expected === 'record' || expected === 'object') return `write '${key}:' followed by indented 'name:' entries`;
+  if (expected === 'array') return `write a list: '- item' lines or [a, b]`;
+  if (expected === 'string') return 'quote it if it looks like a number or boolean';
+  return undefined;
+}
+
+function rangeHint(key: string, origin: string): string | undefined {
+  if (key === 'memory') return 'memory is in MiB, from 64 to 262144, e.g. 512';
+  if (key === 'vcpus') return 'from 1 to 64';
+  if (key === 'interfaces') return 'give each guest 1 to 8 NICs: - { network: NAME, address: A.B.C.D }';
+  if (key === 'count') return 'from 1 to 20 pings';
+  if (origin === 'string') return 'shorten it';
+  return undefined;
+}
+
+function formatHint(key: string): string | undefined {
+  if (key === 'bridge') return 'Linux interface names are at most 15 characters; leave bridge: out for a derived one';
+  if (key === 'mac') return 'six hex pairs separated by colons, e.g. 52:54:00:12:34:56, or leave mac: out';
+  if (key === 'name') return 'use 1-16 characters: a lower-case letter, then lower-case letters, digits or -';
+  return undefined;
+}
+
 /** One or more problems for each zod issue. */
 export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], data: unknown): RawProblem[] {
   const out: RawProblem[] = [];
@@ -71,11 +96,11 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], data: un
       }
       case 'invalid_type': {
         const actual = valueAt(data, path);
-        out.push(
-          actual === undefined
-            ? { path, message: `missing required key '${String(path[path.length - 1])}'`, hint: `add '${String(path[path.length - 1])}:'` }
-            : { path, message: `expected ${issue.expected}, got ${typeName(actual)}` },
-        );
+        const key = String(path[path.length - 1]);
+        const expected = issue.expected === 'record' || issue.expected === 'object' ? 'a mapping (name: value, ...)' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`;
+        if (actual === undefined) out.push({ path, message: `missing required key '${key}'`, hint: `add '${key}:'` });
+        else if (actual === null) out.push({ path, message: `'${key}' is empty`, hint: `give it ${expected}` });
+        else out.push({ path, message: `expected ${expected}, got ${typeName(actual)}`, hint: typeHint(issue.expected, actual, key) });
         break;
       }
       case 'invalid_value': {
@@ -92,13 +117,19 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], data: un
       case 'too_small':
       case 'too_big': {
         const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
-        const what = issue.origin === 'array' ? 'items' : issue.origin === 'string' ? 'characters' : '';
+        const n = Number(bound);
+        const what = issue.origin === 'array' ? (n === 1 ? 'item' : 'items') : issue.origin === 'string' ? (n === 1 ? 'character' : 'characters') : '';
         const rel = issue.code === 'too_small' ? 'at least' : 'at most';
-        out.push({ path, message: `must be ${rel} ${String(bound)}${what ? ' ' + what : ''}${issue.origin === 'number' ? ` (got ${String(valueAt(data, path))})` : ''}` });
+        const key = String(path[path.length - 1]);
+        out.push({
+          path,
+          message: issue.origin === 'array' && n === 1 && issue.code === 'too_small' ? `'${key}' must not be empty` : `must be ${rel} ${String(bound)}${what ? ' ' + what : ''}${issue.origin === 'number' ? ` (got ${String(valueAt(data, path))})` : ''}`,
+          hint: rangeHint(key, issue.origin),
+        });
         break;
       }
       case 'invalid_format':
-        out.push({ path, message: `'${String(valueAt(data, path))}' ${issue.message}` });
+        out.push({ path, message: `'${String(valueAt(data, path))}' ${issue.message}`, hint: formatHint(String(path[path.length - 1])) });
         break;
       default:
         out.push({ path, message: issue.message });
