@@ -155,6 +155,17 @@ inner() {
 	mkdir -p "$e/qemu/networks/autostart"
 	# No cgroups (the host's hierarchy is shared: a killed sandbox would leave
 	# machine/ groups behind) and no AppArmor/SELinux profiles (global too).
+	# (libvirt uses the first occurrence of a key: comment out the host's own
+	# settings of these, including multi-line [ ... ] values)
+	awk '
+		skip { print "#" $0; if ($0 ~ /\]/) skip = 0; next }
+		/^[ \t]*(cgroup_controllers|security_driver)[ \t]*=/ {
+			print "#" $0
+			if ($0 ~ /\[/ && $0 !~ /\]/) skip = 1
+			next
+		}
+		{ print }
+	' "$e/qemu.conf" >"$sb/qemu.conf" && cat "$sb/qemu.conf" >"$e/qemu.conf"
 	cat >>"$e/qemu.conf" <<-'EOF'
 
 		# --- added by vlab scripts/sandbox.sh (private copy) ---

@@ -9,7 +9,7 @@
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { sandboxSkipReason } from './helpers/env.js';
@@ -80,7 +80,12 @@ describe('tiny guest image under libvirt', () => {
     await Promise.all(
       [G1, G2].map(async (dom) => {
         await virsh(['start', dom]);
-        boot[dom] = await waitForAgent(dom, 120_000);
+        try {
+          boot[dom] = await waitForAgent(dom, 120_000);
+        } catch (e) {
+          const log = await readFile(path.join(dir, `${dom === G1 ? 'g1' : 'g2'}.console.log`), 'utf8').catch(() => '(no console log)');
+          throw new Error(`${(e as Error).message}\nserial console of ${dom}:\n${log}`);
+        }
       }),
     );
   });
@@ -95,9 +100,15 @@ describe('tiny guest image under libvirt', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  test('both guests answer the agent (boot-to-agent times in the diagnostics)', { skip }, (t) => {
+  test('both guests answer the agent and log their boot steps', { skip }, async (t) => {
     t.diagnostic(`boot-to-agent: ${G1} ${boot[G1]} ms, ${G2} ${boot[G2]} ms (two guests booting at once)`);
     assert.ok(boot[G1]! > 0 && boot[G2]! > 0);
+    const log = await readFile(path.join(dir, 'g1.console.log'), 'utf8');
+    const steps = log.split(/\r?\n/).filter((l) => l.startsWith('tiny: '));
+    for (const l of steps) t.diagnostic(`${G1} console: ${l}`);
+    assert.ok(steps.includes('tiny: ready'), `no "tiny: ready" on the console:\n${log}`);
+    assert.ok(steps.includes('tiny: interface eth1 pinned by MAC'));
+    assert.deepEqual(steps.filter((l) => /fail|FATAL|error/i.test(l)), [], 'no failed boot step');
   });
 
   test('injected guest: hostname, pinned names, 172.30.0.2 on eth1, pings 172.30.0.1', { skip }, async () => {

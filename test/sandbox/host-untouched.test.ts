@@ -25,7 +25,8 @@ const SANDBOX = path.join(REPO, 'scripts', 'sandbox.sh');
 
 /**
  * What the command inside the sandbox does; $1 = marker (names the network, the guest and the
- * state folder), $2 = folder with net.xml/dom.xml/image files, $3 = "fail" (exit 1) or "sleep".
+ * state folder), $2 = folder with net.xml and dom.xml, $3 = "fail" (exit 1) or "sleep",
+ * $4 $5 $6 = the tiny image's disk, kernel and initrd (copied: libvirt chowns what guests use).
  */
 const MESS = `set -euo pipefail
 mark=$1 src=$2 mode=$3
@@ -41,7 +42,9 @@ virsh -q net-define "$src/net.xml"
 virsh -q net-start "$mark"
 d=/var/lib/vlab/$mark
 mkdir -p "$d"
-cp "$src/base.qcow2" "$src/vmlinuz" "$src/initrd.img" "$d/"
+cp "$4" "$d/base.qcow2"
+cp "$5" "$d/kernel"
+cp "$6" "$d/initrd.img"
 qemu-img create -q -f qcow2 -F qcow2 -b "$d/base.qcow2" "$d/disk.qcow2"
 virsh -q create "$src/dom.xml"
 virsh -q domstate "$mark" | grep -qx running
@@ -71,21 +74,18 @@ async function prepare(img: TinyImage): Promise<Mess> {
     path.join(src, 'dom.xml'),
     tinyDomainXml({
       name: mark,
-      image: { disk: `${d}/base.qcow2`, kernel: `${d}/vmlinuz`, initrd: `${d}/initrd.img`, cmdline: img.cmdline },
+      image: { disk: `${d}/base.qcow2`, kernel: `${d}/kernel`, initrd: `${d}/initrd.img`, cmdline: img.cmdline },
       disk: `${d}/disk.qcow2`,
       memoryMiB: 128,
       nics: [{ mac: '52:54:00:25:00:02', bridge: 'vlabut1' }],
       consoleLog: `${d}/console.log`,
     }),
   );
-  await execa('cp', [img.disk, path.join(src, 'base.qcow2')]);
-  await execa('cp', [img.kernel, path.join(src, 'vmlinuz')]);
-  await execa('cp', [img.initrd, path.join(src, 'initrd.img')]);
   return { mark, src };
 }
 
-function startSandbox(m: Mess, mode: 'fail' | 'sleep'): ResultPromise<{ reject: false; timeout: number; forceKillAfterDelay: false }> {
-  return execa('bash', [SANDBOX, '--', 'bash', '-c', MESS, 'mess', m.mark, m.src, mode], { reject: false, timeout: 240_000, forceKillAfterDelay: false });
+function startSandbox(m: Mess, img: TinyImage, mode: 'fail' | 'sleep'): ResultPromise<{ reject: false; timeout: number; forceKillAfterDelay: false }> {
+  return execa('bash', [SANDBOX, '--', 'bash', '-c', MESS, 'mess', m.mark, m.src, mode, img.disk, img.kernel, img.initrd], { reject: false, timeout: 240_000, forceKillAfterDelay: false });
 }
 
 /** Resolves when the sandboxed command printed READY; returns the PID namespace of the sandbox. */
@@ -155,7 +155,7 @@ describe('scripts/sandbox.sh leaves the host untouched', () => {
   test('a failing command that changed network, iptables, sysctl and libvirt', { skip, timeout: 300_000 }, async (t) => {
     const m = await prepare(img);
     temps.push(m.src);
-    const r = await startSandbox(m, 'fail');
+    const r = await startSandbox(m, img, 'fail');
     assert.match(String(r.stdout), /READY/, `the command did not get through its setup:\n${r.stdout}\n${r.stderr}`);
     assert.equal(r.exitCode, 1, 'the command exit code (1) must pass through');
     const after = await hostSnapshot();
@@ -168,7 +168,7 @@ describe('scripts/sandbox.sh leaves the host untouched', () => {
   test('SIGKILL of the sandbox mid-run: no process survives, host untouched', { skip, timeout: 300_000 }, async () => {
     const m = await prepare(img);
     temps.push(m.src);
-    const sub = startSandbox(m, 'sleep');
+    const sub = startSandbox(m, img, 'sleep');
     const ns = await whenReady(sub);
     assert.ok((await pidsInNamespace(ns)).length >= 4, 'libvirtd, virtlogd, qemu and the command run in the sandbox');
     sub.kill('SIGKILL');
@@ -181,7 +181,7 @@ describe('scripts/sandbox.sh leaves the host untouched', () => {
   test('SIGTERM of the sandbox mid-run: stops with 143, no process survives', { skip, timeout: 300_000 }, async () => {
     const m = await prepare(img);
     temps.push(m.src);
-    const sub = startSandbox(m, 'sleep');
+    const sub = startSandbox(m, img, 'sleep');
     const ns = await whenReady(sub);
     const t0 = Date.now();
     sub.kill('SIGTERM');

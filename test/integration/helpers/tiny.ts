@@ -48,7 +48,7 @@ export async function makeTestDir(prefix = 'test-'): Promise<string> {
 export async function stageTinyImage(img: TinyImage, dir: string): Promise<TinyImage> {
   const staged = {
     disk: path.join(dir, 'base.qcow2'),
-    kernel: path.join(dir, 'vmlinuz'),
+    kernel: path.join(dir, 'kernel'),
     initrd: path.join(dir, 'initrd.img'),
     cmdline: img.cmdline,
   };

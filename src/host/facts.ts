@@ -1,0 +1,117 @@
+/**
+ * Gathers the read-only HostFacts snapshot the planner works from, reading in parallel. A
+ * missing libvirtd or iptables is a fact (`available: false`), not an error: the planner decides
+ * whether the lab needs it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { HostFacts, IptablesFacts, LibvirtFacts, OtherLabFact } from '../plan/facts.js';
+import type { Lab } from '../spec/types.js';
+import { detectAccel } from './accel.js';
+import { resolveImages } from './image-resolver.js';
+import type { Host } from './index.js';
+
+/** The default domain template shipped with vlab. */
+export const DEFAULT_TEMPLATE = fileURLToPath(new URL('../../templates/domain.xml', import.meta.url));
+
+async function iptablesFacts(host: Host): Promise<IptablesFacts> {
+  try {
+    const [natPostrouting, forward, forwardPolicy] = await Promise.all([
+      host.iptables.rules('nat', 'POSTROUTING'),
+      host.iptables.rules('filter', 'FORWARD'),
+      host.iptables.policy('FORWARD'),
+    ]);
+    return { available: true, natPostrouting, forward, forwardPolicy };
+  } catch {
+    return { available: false, natPostrouting: [], forward: [], forwardPolicy: 'unknown' };
+  }
+}
+
+async function libvirtFacts(host: Host): Promise<LibvirtFacts> {
+  try {
+    const [networks, domains] = await Promise.all([host.libvirt.listNetworks(), host.libvirt.listDomains()]);
+    return { available: true, networks, domains };
+  } catch (e) {
+    const msg = (e as Error).message ?? String(e);
+    return { available: false, error: msg.split('\n').map((l) => l.trim()).filter(Boolean).slice(-1)[0] ?? msg, networks: [], domains: [] };
+  }
+}
+
+/** Domain templates: the default under "default", and each guest's own by absolute path (unreadable ones are left out). */
+export function readTemplates(lab: Lab, defaultPath = DEFAULT_TEMPLATE): Record<string, string> {
+  const out: Record<string, string> = {};
+  const read = (key: string, file: string) => {
+    try {
+      out[key] = fs.readFileSync(file, 'utf8');
+    } catch {
+      /* the planner reports a missing template */
+    }
+  };
+  read('default', defaultPath);
+  for (const g of lab.guests) if (g.template && !(g.template in out)) read(g.template, g.template);
+  return out;
+}
+
+/**
+ * Other labs on this host, from `<stateRoot>/<lab>/lab.json` (name, cidrs, bridges,
+ * needsForwarding). Tolerant: unreadable files and missing fields are skipped or defaulted.
+ */
+export function readOtherLabs(stateRoot: string, self: string): OtherLabFact[] {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(stateRoot, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const out: OtherLabFact[] = [];
+  for (const e of entries) {
+    if (!e.isDirectory() || e.name === self || e.name.startsWith('.')) continue;
+    let j: Record<string, unknown>;
+    try {
+      j = JSON.parse(fs.readFileSync(path.join(stateRoot, e.name, 'lab.json'), 'utf8')) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    if (!j || typeof j !== 'object') continue;
+    out.push({
+      name: typeof j.name === 'string' ? j.name : e.name,
+      cidrs: strings(j.cidrs),
+      bridges: strings(j.bridges),
+      needsForwarding: j.needsForwarding === true,
+    });
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Everything the planner needs to know about the host. stateFiles is left empty for the caller. */
+export async function gatherFacts(lab: Lab, host: Host, stateRoot: string): Promise<HostFacts> {
+  const [links, addresses, routes, ipForward, iptables, libvirt, images] = await Promise.all([
+    host.ip.listLinks(),
+    host.ip.listAddresses(),
+    host.ip.listRoutes(),
+    host.sysctl.get('net.ipv4.ip_forward').then(
+      (v) => v === '1',
+      () => false,
+    ),
+    iptablesFacts(host),
+    libvirtFacts(host),
+    resolveImages(lab, host.qemuImg),
+  ]);
+  return {
+    links,
+    addresses,
+    routes,
+    ipForward,
+    iptables,
+    libvirt,
+    accel: detectAccel(),
+    images,
+    templates: readTemplates(lab),
+    otherLabs: readOtherLabs(stateRoot, lab.name),
+    stateDir: path.join(stateRoot, lab.name),
+    stateRoot,
+    stateFiles: [],
+  };
+}

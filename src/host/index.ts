@@ -1,0 +1,50 @@
+/** All host adapters in one object: the only door from vlab's logic to the machine. */
+import { AgentExec } from './agent-exec.js';
+import { GuestfishDisks, type GuestDisks } from './guest-disk.js';
+import type { GuestExec } from './guest-exec.types.js';
+import { IpRouteCommand, type IpRoute } from './iproute.js';
+import { IptablesCommand, type Iptables } from './iptables.js';
+import { LibvirtClient, type Libvirt } from './libvirt.js';
+import { QemuImgCommand, type QemuImg } from './qemu-img.js';
+import { SysctlCommand, type Sysctl } from './sysctl.js';
+
+export interface Host {
+  ip: IpRoute;
+  iptables: Iptables;
+  sysctl: Sysctl;
+  libvirt: Libvirt;
+  qemuImg: QemuImg;
+  disks: GuestDisks;
+  /** Runs commands in guests (qemu guest agent). */
+  agent: GuestExec;
+}
+
+export interface CreateHostOptions {
+  /** libvirt connection URI (default: LIBVIRT_DEFAULT_URI, else qemu:///system). */
+  uri?: string;
+  /** Use the @unraid/libvirt binding for domains when it loads (default true; env VLAB_LIBVIRT_BINDING=off disables). */
+  binding?: boolean;
+  /** Receives verbose-level notes (e.g. why domains go through virsh). */
+  verbose?: (msg: string) => void;
+  /** Whether KVM works, for the libguestfs appliance (default: detected). */
+  kvm?: boolean;
+}
+
+/** Creates the real adapters. Nothing touches the host until a method is called. */
+export function createHost(opts: CreateHostOptions = {}): Host {
+  const libvirt = new LibvirtClient(opts.uri, {
+    ...(opts.binding !== undefined ? { binding: opts.binding } : {}),
+    ...(opts.verbose ? { verbose: opts.verbose } : {}),
+  });
+  return {
+    ip: new IpRouteCommand(),
+    iptables: new IptablesCommand(),
+    sysctl: new SysctlCommand(),
+    libvirt,
+    qemuImg: new QemuImgCommand(),
+    disks: new GuestfishDisks(opts.kvm !== undefined ? { kvm: opts.kvm } : {}),
+    agent: new AgentExec(libvirt),
+  };
+}
+
+export type { IpRoute, Iptables, Sysctl, Libvirt, QemuImg, GuestDisks, GuestExec };

@@ -1,0 +1,50 @@
+/**
+ * The `virsh` command, through run(): networks, the guest agent, and domains whenever the
+ * libvirt binding is unavailable (or in dry-run, so the trace shows what would change).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { run, type RunOptions, type RunResult } from './run.js';
+
+/** The connection URI vlab uses unless told otherwise: LIBVIRT_DEFAULT_URI, else qemu:///system. */
+export function defaultUri(): string {
+  return process.env.LIBVIRT_DEFAULT_URI || 'qemu:///system';
+}
+
+/** Runs `virsh -q -c URI ARGS...`. Options as for run(); a hint about libvirtd is added by default. */
+export function virsh(uri: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  return run(['virsh', '-q', '-c', uri, ...args], {
+    hint: `is libvirtd running and reachable at ${uri}? (try \`virsh -c ${uri} version\`)`,
+    ...opts,
+  });
+}
+
+/** True when virsh (or libvirt) said the named domain or network does not exist. */
+export function isNotFound(message: string): boolean {
+  return /(Domain|Network) not found|failed to get (domain|network)|no (domain|network) with matching/i.test(message);
+}
+
+/** Names printed one per line by `virsh list --name` / `net-list --name`. */
+export function parseNameList(out: string): string[] {
+  return out
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+}
+
+/**
+ * Runs a virsh command that reads XML from a file (`define`, `net-define`): the XML goes into a
+ * private temp file, named by `{}` in `args`, removed afterwards. (virsh cannot read /dev/stdin
+ * here: run()'s stdin is a socket, which cannot be opened by path.)
+ */
+export async function virshWithXmlFile(uri: string, args: string[], xml: string, opts: RunOptions = {}): Promise<RunResult> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vlab-xml-'));
+  try {
+    const file = path.join(dir, 'object.xml');
+    fs.writeFileSync(file, xml, { mode: 0o600 });
+    return await virsh(uri, args.map((a) => (a === '{}' ? file : a)), opts);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
