@@ -133,7 +133,7 @@ sandbox_snapshot() {
 
 _sandbox_iptables() {
 	if command -v "$1" >/dev/null && "$1" >/dev/null 2>&1; then
-		"$1" | grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//'
+		"$1" | { grep -v '^#' || true; } | sed 's/\[[0-9]*:[0-9]*\]//'
 	else
 		echo "($1 unavailable)"
 	fi

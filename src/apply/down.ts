@@ -3,7 +3,7 @@
  * gone or edited), after a crash at any point of `up`, and when objects were removed by hand.
  */
 import type { Host } from '../host/index.js';
-import type { LabState, StateStore } from '../state/store.js';
+import type { JournalEntry, LabState, StateStore } from '../state/store.js';
 import type { Progress } from '../ui/progress.js';
 import { undoEntry } from './undo-entry.js';
 import { isDryRun } from '../host/run.js';
@@ -22,15 +22,23 @@ export async function applyDown(host: Host, store: StateStore, state: LabState, 
   // Reverse journal order, stably grouped by kind so that, whatever order parallel work finished
   // in, nothing is removed while something built on it still exists.
   const entries = [...state.entries].reverse().sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
-  const ctx = { lab: state.lab, forwardingNeededElsewhere: opts.forwardingNeededElsewhere, stateDir: store.paths.dir };
+  const ctx = {
+    lab: state.lab,
+    forwardingNeededElsewhere: opts.forwardingNeededElsewhere,
+    stateDir: store.paths.dir,
+    lastOfTable: (e: JournalEntry) =>
+      e.details.kind === 'iptables.rule' &&
+      !state.entries.some((x) => x.id !== e.id && x.details.kind === 'iptables.rule' && x.details.rule.table === (e.details as { rule: { table: string } }).rule.table),
+  };
   opts.progress.phase(`Removing lab ${state.lab}`);
   if (!isDryRun()) {
     for (const p of killStrayDiskHelpers(store.paths.disks)) report.undone.push(`stray libguestfs process ${p.pid} (from an interrupted up): killed`);
   }
   for (const group of ORDER) {
     const batch = entries.filter((e) => e.kind === group);
-    await Promise.all(
-      batch.map(async (e) => {
+    // Domains go in parallel (destroying one takes a moment); the rest one by one, in order.
+    const parallel = group.startsWith('domain.');
+    const each = async (e: JournalEntry) => {
         try {
           opts.progress.update(e.target);
           const line = await undoEntry(host, e, ctx);
@@ -39,8 +47,9 @@ export async function applyDown(host: Host, store: StateStore, state: LabState, 
         } catch (err) {
           report.failed.push({ id: e.id, error: (err as Error).message });
         }
-      }),
-    );
+    };
+    if (parallel) await Promise.all(batch.map(each));
+    else for (const e of batch) await each(e);
   }
   if (report.failed.length) opts.progress.fail(`${report.failed.length} object${report.failed.length === 1 ? '' : 's'} could not be removed`);
   else {

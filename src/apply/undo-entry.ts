@@ -14,6 +14,8 @@ export interface UndoContext {
   forwardingNeededElsewhere: boolean;
   /** Absolute state dir: files vlab may delete live under it. */
   stateDir: string;
+  /** True when `e` is the last rule of its table still to undo (so the table may go now). */
+  lastOfTable: (e: JournalEntry) => boolean;
 }
 
 /** Returns a line describing what was done (or skipped). Throws HostError when something could not be removed. */
@@ -51,7 +53,11 @@ export async function undoEntry(host: Host, e: JournalEntry, ctx: UndoContext): 
         await host.iptables.delete(d.rule.table, d.rule.chain, d.rule.spec);
         if (++removed > 16) break;
       }
-      return `iptables -t ${d.rule.table} ${d.rule.chain} ${d.rule.spec.join(' ')}: ${removed ? 'deleted' : 'already gone'}`;
+      let line = `iptables -t ${d.rule.table} ${d.rule.chain} ${d.rule.spec.join(' ')}: ${removed ? 'deleted' : 'already gone'}`;
+      if (d.tableExisted === false && ctx.lastOfTable(e)) {
+        line += (await host.iptables.dropTableIfEmpty(d.rule.table)) ? `; table ${d.rule.table} (created by this lab) removed` : `; table ${d.rule.table} left in place (not empty, or not the nf_tables backend)`;
+      }
+      return line;
     }
     case 'sysctl.forward': {
       if (d.previous === d.value) return `${d.key}: was already ${d.value}, left as is`;

@@ -17,12 +17,13 @@ export const DEFAULT_TEMPLATE = fileURLToPath(new URL('../../templates/domain.xm
 
 async function iptablesFacts(host: Host): Promise<IptablesFacts> {
   try {
-    const [natPostrouting, forward, forwardPolicy] = await Promise.all([
+    const [natPostrouting, forward, forwardPolicy, tables] = await Promise.all([
       host.iptables.rules('nat', 'POSTROUTING'),
       host.iptables.rules('filter', 'FORWARD'),
       host.iptables.policy('FORWARD'),
+      host.iptables.tables(),
     ]);
-    return { available: true, natPostrouting, forward, forwardPolicy };
+    return { available: true, natPostrouting, forward, forwardPolicy, tables };
   } catch {
     return { available: false, natPostrouting: [], forward: [], forwardPolicy: 'unknown' };
   }

@@ -25,6 +25,27 @@ export interface Iptables {
   insert(table: IptablesTable, chain: string, spec: string[]): Promise<void>;
   /** Deletes one rule with exactly this spec (fails when there is none). */
   delete(table: IptablesTable, chain: string, spec: string[]): Promise<void>;
+  /** Tables that exist in the kernel now (`iptables-save` headers); listing never creates one. */
+  tables(): Promise<string[]>;
+  /**
+   * Removes `table` when it holds no rules and no user chains, so a table that only exists
+   * because vlab added (and has since deleted) rules does not outlive the lab. Only possible with
+   * the nf_tables backend (`nft delete table ip T`); returns whether it was removed.
+   */
+  dropTableIfEmpty(table: IptablesTable): Promise<boolean>;
+}
+
+/** Table names in `iptables-save` output (`*nat`, `*filter`). */
+export function parseTables(out: string): string[] {
+  return out
+    .split('\n')
+    .filter((l) => l.startsWith('*'))
+    .map((l) => l.slice(1).trim());
+}
+
+/** True when `iptables -t T -S` output has no rules and no user-defined chains. */
+export function isEmptyTable(out: string): boolean {
+  return !out.split('\n').some((l) => l.startsWith('-A ') || l.startsWith('-N '));
 }
 
 /** The `-A` lines of `iptables -S CHAIN` output. */
@@ -82,5 +103,20 @@ export class IptablesCommand implements Iptables {
 
   async delete(table: IptablesTable, chain: string, spec: string[]): Promise<void> {
     await run([...this.base(table), '-D', chain, ...spec], { hint: HINT });
+  }
+
+  async tables(): Promise<string[]> {
+    const r = await run([`${this.binary}-save`], { readOnly: true, hint: HINT });
+    return parseTables(r.stdout);
+  }
+
+  async dropTableIfEmpty(table: IptablesTable): Promise<boolean> {
+    if (!(await this.tables()).includes(table)) return true;
+    const rules = await run([...this.base(table), '-S'], { readOnly: true, hint: HINT });
+    if (!isEmptyTable(rules.stdout)) return false;
+    const version = await run([this.binary, '-V'], { readOnly: true });
+    if (!version.stdout.includes('nf_tables')) return false;
+    const r = await run(['nft', 'delete', 'table', 'ip', table], { allowFailure: true, hint: 'install the nftables package for the nft command' });
+    return r.exitCode === 0;
   }
 }

@@ -40,6 +40,8 @@ export interface IptablesFacts {
   forward: string[];
   /** Policy of filter FORWARD: ACCEPT or DROP. */
   forwardPolicy: string;
+  /** Tables that exist now (`iptables-save` headers): a table vlab brings into being is removed at down. */
+  tables?: string[];
 }
 
 export interface LibvirtObjectFact {

@@ -91,7 +91,7 @@ export async function hostActions(lab: Lab, facts: HostFacts): Promise<Action[]>
         description: `${line}  (${why})`,
         dependsOn: [createId],
         satisfied: ruleExists(facts, rule),
-        details: { kind: 'iptables.rule', rule, why },
+        details: { kind: 'iptables.rule', rule, why, tableExisted: facts.iptables.tables?.includes(rule.table) ?? true },
       });
     }
     const lvName = libvirtNetworkName(lab, net);

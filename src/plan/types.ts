@@ -27,7 +27,7 @@ export type ActionDetails =
   | { kind: 'bridge.create'; bridge: string; alias: string }
   | { kind: 'bridge.address'; bridge: string; cidr: string }
   | { kind: 'sysctl.forward'; key: string; value: string; previous: string }
-  | { kind: 'iptables.rule'; rule: IptablesRule; why: string }
+  | { kind: 'iptables.rule'; rule: IptablesRule; why: string; /** Whether the table existed before up (if not, down removes it once empty). */ tableExisted: boolean }
   | { kind: 'libvirt.network'; name: string; xml: string }
   | { kind: 'disk.overlay'; base: string; overlay: string }
   | { kind: 'guest.config'; guest: string; disk: string; stack: string; stackSource: string; detect: boolean; files: GuestFile[] }

@@ -20,27 +20,46 @@ export interface Progress {
 export function createProgress(opts: { quiet: boolean; stream?: NodeJS.WriteStream }): Progress {
   const stream = opts.stream ?? process.stderr;
   if (opts.quiet) return { phase() {}, update() {}, succeed() {}, fail() {}, line() {} };
-  let spinner: Ora | undefined;
   let title = '';
   let started = 0;
   const secs = () => `${((performance.now() - started) / 1000).toFixed(1)}s`;
+  const done = (mark: string, text?: string) => `${mark} ${title}${text ? `: ${text}` : ''} (${secs()})`;
+  if (!stream.isTTY) {
+    // Logs and CI: one plain line per finished phase, no escape codes.
+    return {
+      phase(t) {
+        title = t;
+        started = performance.now();
+      },
+      update() {},
+      succeed(text) {
+        stream.write(done('✓', text) + '\n');
+      },
+      fail(text) {
+        stream.write(done('✗', text) + '\n');
+      },
+      line(text) {
+        stream.write(text + '\n');
+      },
+    };
+  }
+  let spinner: Ora | undefined;
   return {
     phase(t) {
       spinner?.stop();
       title = t;
       started = performance.now();
-      spinner = ora({ text: t, stream, isEnabled: stream.isTTY === true }).start();
-      if (!stream.isTTY) stream.write(`… ${t}\n`);
+      spinner = ora({ text: t, stream }).start();
     },
     update(text) {
       if (spinner) spinner.text = `${title}: ${text}`;
     },
     succeed(text) {
-      spinner?.succeed(`${title}${text ? `: ${text}` : ''} (${secs()})`);
+      spinner?.succeed(done('', text).slice(1));
       spinner = undefined;
     },
     fail(text) {
-      spinner?.fail(`${title}${text ? `: ${text}` : ''} (${secs()})`);
+      spinner?.fail(done('', text).slice(1));
       spinner = undefined;
     },
     line(text) {
