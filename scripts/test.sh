@@ -16,9 +16,8 @@ stage() { printf '\n=== %s (%s)\n' "$1" "$(date +%T)"; }
 node_test() { # NAME FILES...
 	local name=$1; shift
 	[ $# -gt 0 ] || return 0
-	node --import tsx --test --test-concurrency=1 \
-		--test-reporter=spec --test-reporter-destination=stdout \
-		--test-reporter=tap --test-reporter-destination="$out/$name.tap" "$@" || status=1
+	node --import tsx --test --test-concurrency=1 --test-reporter=spec "$@" 2>&1 | tee "$out/$name.log"
+	[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 }
 
 unit_files() {
@@ -48,20 +47,20 @@ if [ "$mode" = all ] || [ "$mode" = integration ]; then
 		stage "integration tests (inside one sandbox per file)"
 		for f in $(find test/integration -name '*.test.ts' | sort); do
 			t0=$(date +%s)
-			bash scripts/sandbox.sh -- node --import tsx --test --test-concurrency=1 \
-				--test-reporter=spec --test-reporter-destination=stdout \
-				--test-reporter=tap --test-reporter-destination="$out/int-$(basename "$f" .test.ts).tap" "$f" || status=1
+			bash scripts/sandbox.sh -- node --import tsx --test --test-concurrency=1 --test-reporter=spec "$f" 2>&1 |
+				tee "$out/int-$(basename "$f" .test.ts).log"
+			[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 			echo "  ($f: $(( $(date +%s) - t0 ))s)"
 		done
 	fi
 fi
 
 pass=0 fail=0 skip=0
-for t in "$out"/*.tap; do
+for t in "$out"/*.log; do
 	[ -f "$t" ] || continue
-	p=$(grep -E '^# pass ' "$t" | tail -1 | awk '{print $3}')
-	f=$(grep -E '^# fail ' "$t" | tail -1 | awk '{print $3}')
-	s=$(grep -E '^# skipped ' "$t" | tail -1 | awk '{print $3}')
+	p=$(grep -E '^ℹ pass [0-9]+$' "$t" | tail -1 | awk '{print $3}')
+	f=$(grep -E '^ℹ fail [0-9]+$' "$t" | tail -1 | awk '{print $3}')
+	s=$(grep -E '^ℹ skipped [0-9]+$' "$t" | tail -1 | awk '{print $3}')
 	pass=$((pass + ${p:-0})); fail=$((fail + ${f:-0})); skip=$((skip + ${s:-0}))
 	if [ -z "$p" ]; then echo "no summary in $t (the run crashed?)"; status=1; fi
 done

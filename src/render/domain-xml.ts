@@ -100,7 +100,7 @@ function setDevices(devices: XmlNode, input: DomainInput, machine: string): void
   const cdrom = input.seedIsoPath ? seedCdrom(input.seedIsoPath, machine) : undefined;
   const managedDevs = [ROOT_DISK_DEV, attr(child(cdrom ?? {}, 'target'), 'dev') ?? ROOT_DISK_DEV];
   removeChildren(devices, 'disk', (d) => managedDevs.includes(attr(child(d, 'target'), 'dev') ?? ''));
-  devices.disk = [rootDisk(input.overlayPath), ...(cdrom ? [cdrom] : []), ...children(devices, 'disk')];
+  devices.disk = [rootDisk(input.overlayPath, input.image.disk), ...(cdrom ? [cdrom] : []), ...children(devices, 'disk')];
 
   devices.interface = input.guest.interfaces.map((nic) => {
     if (!input.lab.networks.some((n) => n.name === nic.network)) {
@@ -126,10 +126,23 @@ function setDevices(devices: XmlNode, input: DomainInput, machine: string): void
   orderChildren(devices, DEVICE_ORDER);
 }
 
-function rootDisk(overlayPath: string): XmlNode {
+/**
+ * The overlay, with its backing image spelled out so that libvirt does NOT relabel (chown) the
+ * base image: it is the user's file, shared by guests and labs, and libvirt never gives backing
+ * files back. The base only needs to be readable by the qemu user.
+ */
+function rootDisk(overlayPath: string, basePath: string): XmlNode {
+  const noRelabel = { seclabel: [el({ model: 'dac', relabel: 'no' })] };
   return el({ type: 'file', device: 'disk' }, {
     driver: [el({ name: 'qemu', type: 'qcow2' })],
     source: [el({ file: overlayPath })],
+    backingStore: [
+      el({ type: 'file' }, {
+        format: [el({ type: 'qcow2' })],
+        source: [el({ file: basePath }, noRelabel)],
+        backingStore: [el()],
+      }),
+    ],
     target: [el({ dev: ROOT_DISK_DEV, bus: 'virtio' })],
   });
 }
