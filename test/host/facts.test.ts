@@ -51,7 +51,7 @@ test('gatherFacts: libvirt and iptables failures become facts, not throws', asyn
   const host = {
     ip: { listLinks: async () => [{ name: 'lo', up: true }], listAddresses: async () => [], listRoutes: async () => [] },
     sysctl: { get: async () => '1' },
-    iptables: { rules: fail, policy: fail },
+    iptables: { rules: fail, policy: fail, tables: fail },
     libvirt: { listNetworks: fail, listDomains: fail },
     qemuImg: { info: fail },
   } as unknown as Host;
