@@ -1,46 +1,54 @@
 /**
- * Writes every guest's network configuration, hostname and /etc/hosts into its overlay, all disks
- * in ONE libguestfs launch (a launch costs ~12 s under TCG). Guests with `netconfig: auto` and no
- * image default are inspected in the same launch and get files for the stack found.
+ * Writes every guest's network configuration, hostname and /etc/hosts: into the overlays, all
+ * disks in ONE libguestfs launch (a launch costs ~12 s under TCG), or, for cloud-init guests,
+ * into a NoCloud seed ISO (the disk untouched). Guests with `netconfig: auto` and no image
+ * default are inspected in the same launch and get the files of the stack found.
  */
 import type { Host } from '../host/index.js';
 import type { Action } from '../plan/types.js';
 import type { Lab } from '../spec/types.js';
 import { HostError } from '../errors.js';
-import { renderGuestFiles, SUPPORTED_NETCONFIG } from '../render/netconfig/index.js';
+import { SUPPORTED_NETCONFIG } from '../render/netconfig/index.js';
+import { guestEdits, type GuestEdits } from '../render/netconfig/edits.js';
+import { SEED_ISO_LABEL } from '../render/netconfig/cloud-init.js';
+import { labHosts } from '../render/hosts.js';
 import { isDryRun } from '../host/run.js';
+import type { DiskJob } from '../host/guest-disk.js';
 
-/** Returns the stack used per guest. */
+/** Returns the stack used per guest (with the evidence when it was detected). */
 export async function injectConfig(host: Host, actions: Action[], lab: Lab, update: (text: string) => void): Promise<Record<string, string>> {
   const stacks: Record<string, string> = {};
-  const hosts = lab.guests.flatMap((g) => {
-    const a = g.interfaces.find((i) => i.address)?.address;
-    return a ? [{ name: g.name, address: a }] : [];
-  });
-  const jobs = actions.map((a) => {
+  const hosts = labHosts(lab);
+  const jobs: DiskJob[] = [];
+  for (const a of actions) {
     if (a.details.kind !== 'guest.config') throw new Error('inject: not a guest.config action');
     const d = a.details;
     const guest = lab.guests.find((g) => g.name === d.guest)!;
     stacks[d.guest] = d.stack;
-    return {
-      disk: d.disk,
-      files: d.files,
-      detect: d.detect,
-      render: d.detect
-        ? (detected: { stack: string; evidence: string[] } | undefined) => {
-            if (!detected || !SUPPORTED_NETCONFIG.includes(detected.stack)) {
-              throw new HostError(
-                `guest '${d.guest}': cannot tell which network stack its image uses${detected ? ` (found ${detected.stack}, not yet supported)` : ''}`,
-                `set netconfig: on guests.${d.guest} (one of ${SUPPORTED_NETCONFIG.join(', ')}) or in the image's image.yaml`,
-              );
-            }
-            stacks[d.guest] = `${detected.stack} (detected: ${detected.evidence.join(', ')})`;
-            return renderGuestFiles({ lab, guest, hosts }, detected.stack as 'ifupdown');
-          }
-        : undefined,
-    };
-  });
-  if (isDryRun()) return stacks;
+    if (d.target === 'seed-iso') {
+      if (!d.seedIso) throw new Error(`inject: ${d.guest} has no seed ISO path`);
+      update(`seed ISO for ${d.guest}`);
+      if (!isDryRun()) await host.seedIsos.build(d.seedIso, d.files, SEED_ISO_LABEL);
+      continue;
+    }
+    const job: DiskJob = { disk: d.disk, files: d.files, remove: d.remove, links: d.links };
+    if (d.detect) {
+      job.detect = true;
+      job.render = (detected) => {
+        if (!detected || !SUPPORTED_NETCONFIG.includes(detected.stack) || detected.stack === 'cloud-init') {
+          throw new HostError(
+            `guest '${d.guest}': cannot tell which network stack its image uses${detected ? ` (found ${detected.stack}, which needs netconfig: set explicitly)` : ''}`,
+            `set netconfig: on guests.${d.guest} (one of ${SUPPORTED_NETCONFIG.join(', ')}) or in the image's image.yaml`,
+          );
+        }
+        const edits: GuestEdits = guestEdits({ lab, guest, hosts }, detected.stack);
+        stacks[d.guest] = `${detected.stack} (detected: ${detected.evidence.join(', ')})`;
+        return { files: edits.files, remove: edits.remove, links: edits.links };
+      };
+    }
+    jobs.push(job);
+  }
+  if (isDryRun() || !jobs.length) return stacks;
   update(`${jobs.length} disk${jobs.length === 1 ? '' : 's'} in one libguestfs launch`);
   await host.disks.edit(jobs);
   return stacks;

@@ -78,6 +78,12 @@ export async function undoEntry(host: Host, e: JournalEntry, ctx: UndoContext): 
       return `bridge ${d.bridge}: deleted`;
     }
     case 'guest.config':
+      if (d.seedIso) {
+        if (!d.seedIso.startsWith(ctx.stateDir + '/')) throw new HostError(`seed ISO ${d.seedIso} is outside the lab's state dir; not removing it`);
+        fs.rmSync(d.seedIso, { force: true });
+        return `seed ISO ${d.seedIso}: removed`;
+      }
+      return `${e.id}: goes with the overlay`;
     case 'guest.ready':
       return `${e.id}: nothing to undo`;
   }

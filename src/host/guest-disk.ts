@@ -37,13 +37,15 @@ export interface DiskJob {
   files: GuestFile[];
   /** Guest paths to remove (missing ones are fine). */
   remove?: string[];
+  /** Symlinks to make (e.g. enabling a systemd unit); existing ones are replaced. */
+  links?: { path: string; target: string }[];
   /** Report which network stack the image uses. */
   detect?: boolean;
   /**
    * Called once the stack is known (implies detect), before anything is written to any disk;
    * returns more files to write. Throwing aborts the whole edit with nothing written.
    */
-  render?: (detected: DetectedStack | undefined) => GuestFile[];
+  render?: (detected: DetectedStack | undefined) => { files: GuestFile[]; remove?: string[]; links?: { path: string; target: string }[] };
 }
 
 /** Outcome for one disk. */
@@ -298,7 +300,8 @@ export class GuestfishDisks implements GuestDisks {
         const detected = await this.detect(g, roots[i]!, j.disk);
         if (detected) results[i]!.detected = detected;
       }
-      const files = jobs.map((j, i) => [...j.files, ...(j.render ? j.render(results[i]!.detected) : [])]);
+      const rendered = jobs.map((j, i) => (j.render ? j.render(results[i]!.detected) : undefined));
+      const files = jobs.map((j, i) => [...j.files, ...(rendered[i]?.files ?? [])]);
 
       for (const [i, j] of jobs.entries()) {
         const ops: string[][] = [];
@@ -315,7 +318,8 @@ export class GuestfishDisks implements GuestDisks {
           }
           ops.push(['chmod', '0' + (f.mode & 0o7777).toString(8), f.path]);
         }
-        for (const p of j.remove ?? []) ops.push(['rm-f', p]);
+        for (const p of [...(j.remove ?? []), ...(rendered[i]?.remove ?? [])]) ops.push(['rm-f', p]);
+        for (const l of [...(j.links ?? []), ...(rendered[i]?.links ?? [])]) ops.push(['mkdir-p', path.posix.dirname(l.path)], ['ln-sf', l.target, l.path]);
         if (!ops.length) continue;
         await g.remote([['mount', roots[i]!, '/']], `mounting ${roots[i]} of ${j.disk}`);
         for (const batch of batches(ops)) await g.remote(batch, `writing files into ${j.disk}`);

@@ -7,6 +7,7 @@ import { IptablesCommand, type Iptables } from './iptables.js';
 import { LibvirtClient, type Libvirt } from './libvirt.js';
 import { QemuImgCommand, type QemuImg } from './qemu-img.js';
 import { SysctlCommand, type Sysctl } from './sysctl.js';
+import { XorrisoSeedIsos, type SeedIsos } from './seed-iso.js';
 
 export interface Host {
   ip: IpRoute;
@@ -15,6 +16,8 @@ export interface Host {
   libvirt: Libvirt;
   qemuImg: QemuImg;
   disks: GuestDisks;
+  /** cloud-init NoCloud seed ISOs. */
+  seedIsos: SeedIsos;
   /** Runs commands in guests (qemu guest agent). */
   agent: GuestExec;
 }
@@ -43,8 +46,9 @@ export function createHost(opts: CreateHostOptions = {}): Host {
     libvirt,
     qemuImg: new QemuImgCommand(),
     disks: new GuestfishDisks(opts.kvm !== undefined ? { kvm: opts.kvm } : {}),
+    seedIsos: new XorrisoSeedIsos(),
     agent: new AgentExec(libvirt),
   };
 }
 
-export type { IpRoute, Iptables, Sysctl, Libvirt, QemuImg, GuestDisks, GuestExec };
+export type { IpRoute, Iptables, Sysctl, Libvirt, QemuImg, GuestDisks, GuestExec, SeedIsos };

@@ -6,7 +6,9 @@ import type { Action, Conflict } from './types.js';
 import { consoleLogPath, labPaths, overlayPath } from './paths.js';
 import { libvirtNetworkName } from '../render/network-xml.js';
 import { domainName, renderDomainXml } from '../render/domain-xml.js';
-import { renderGuestFiles, SUPPORTED_NETCONFIG } from '../render/netconfig/index.js';
+import { SUPPORTED_NETCONFIG } from '../render/netconfig/index.js';
+import { guestEdits, type GuestEdits } from '../render/netconfig/edits.js';
+import { seedIsoPath } from './paths.js';
 
 /** Which network stack a guest gets, and who decided: the lab file, the image, or disk inspection at `up`. */
 export function chooseStack(guest: LabGuest, image: ImageInfo | undefined): { stack: string; source: string; detect: boolean } {
@@ -53,16 +55,36 @@ export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 't
         hint: `supported now: ${SUPPORTED_NETCONFIG.join(', ')}; set netconfig: on the guest`,
       });
     }
-    const files = choice.detect || !SUPPORTED_NETCONFIG.includes(choice.stack) ? [] : renderGuestFiles({ lab, guest, hosts }, choice.stack as 'ifupdown');
+    const edits: GuestEdits | undefined =
+      choice.detect || !SUPPORTED_NETCONFIG.includes(choice.stack) ? undefined : guestEdits({ lab, guest, hosts }, choice.stack as GuestEdits['stack']);
+    const files = edits?.files ?? [];
+    const seedIso = edits?.target === 'seed-iso' ? seedIsoPath(paths, guest.name) : undefined;
     const configId = `guest.config:${guest.name}`;
     actions.push({
       id: configId,
       kind: 'guest.config',
       target: overlay,
-      description: `write ${choice.stack} network configuration, hostname and /etc/hosts into ${guest.name}'s overlay (${choice.source})` + (files.length ? `: ${files.map((f) => f.path).join(', ')}` : ''),
+      description: seedIso
+        ? `build cloud-init NoCloud seed ISO ${seedIso} for ${guest.name} (${choice.source}; the disk is left untouched): ${files.map((f) => f.path).join(', ')}`
+        : `write ${choice.stack} network configuration, hostname and /etc/hosts into ${guest.name}'s overlay (${choice.source})` +
+          (files.length ? `: ${files.map((f) => f.path).join(', ')}` : '') +
+          (edits?.remove.length ? `; remove conflicting ${edits.remove.join(', ')}` : '') +
+          (edits?.links.length ? `; enable ${edits.links.map((l) => l.target.split('/').pop()).join(', ')}` : ''),
       dependsOn: [overlayId],
       satisfied: defined,
-      details: { kind: 'guest.config', guest: guest.name, disk: overlay, stack: choice.stack, stackSource: choice.source, detect: choice.detect, files },
+      details: {
+        kind: 'guest.config',
+        guest: guest.name,
+        disk: overlay,
+        stack: choice.stack,
+        stackSource: choice.source,
+        detect: choice.detect,
+        target: edits?.target ?? 'disk',
+        files,
+        remove: edits?.remove ?? [],
+        links: edits?.links ?? [],
+        ...(seedIso ? { seedIso } : {}),
+      },
     });
     const template = facts.templates[guest.template ?? 'default'];
     if (template === undefined) {
@@ -70,7 +92,7 @@ export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 't
       continue;
     }
     const consoleLog = consoleLogPath(paths, guest.name);
-    const xml = await renderDomainXml({ lab, guest, image, domainType: accel === 'kvm' ? 'kvm' : 'qemu', overlayPath: overlay, consoleLogPath: consoleLog, template });
+    const xml = await renderDomainXml({ lab, guest, image, domainType: accel === 'kvm' ? 'kvm' : 'qemu', overlayPath: overlay, consoleLogPath: consoleLog, template, ...(seedIso ? { seedIsoPath: seedIso } : {}) });
     const netIds = [...new Set(guest.interfaces.map((i) => i.network))].map((n) => `libvirt.network:${libvirtNetworkName(lab, lab.networks.find((x) => x.name === n)!)}`);
     const defineId = `domain.define:${dom}`;
     actions.push({

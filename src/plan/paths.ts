@@ -31,6 +31,10 @@ export function overlayPath(p: LabPaths, guest: string): string {
   return path.join(p.disks, `${guest}.qcow2`);
 }
 
+export function seedIsoPath(p: LabPaths, guest: string): string {
+  return path.join(p.dir, 'seed', `${guest}.iso`);
+}
+
 export function consoleLogPath(p: LabPaths, guest: string): string {
   return path.join(p.console, `${guest}.log`);
 }

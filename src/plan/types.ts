@@ -30,7 +30,20 @@ export type ActionDetails =
   | { kind: 'iptables.rule'; rule: IptablesRule; why: string; /** Whether the table existed before up (if not, down removes it once empty). */ tableExisted: boolean }
   | { kind: 'libvirt.network'; name: string; xml: string }
   | { kind: 'disk.overlay'; base: string; overlay: string }
-  | { kind: 'guest.config'; guest: string; disk: string; stack: string; stackSource: string; detect: boolean; files: GuestFile[] }
+  | {
+      kind: 'guest.config';
+      guest: string;
+      disk: string;
+      stack: string;
+      stackSource: string;
+      detect: boolean;
+      /** 'disk': written into the overlay; 'seed-iso': a NoCloud ISO at seedIso, the disk untouched. */
+      target: 'disk' | 'seed-iso';
+      files: GuestFile[];
+      remove: string[];
+      links: { path: string; target: string }[];
+      seedIso?: string;
+    }
   | { kind: 'domain.define'; name: string; xml: string; consoleLog: string }
   | { kind: 'domain.start'; name: string }
   | { kind: 'guest.ready'; guest: string; domain: string; interfaces: { mac: string; address?: string; prefix?: number }[] };

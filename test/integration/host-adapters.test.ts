@@ -202,7 +202,7 @@ describe('host adapters (sandbox)', { skip }, () => {
         remove: ['/etc/old.conf', '/etc/never-existed'],
         detect: true,
       },
-      { disk: d2, files: [], render: (det) => [{ path: '/etc/vlab/stack', content: `${det?.stack}\n`, mode: 0o755 }] },
+      { disk: d2, files: [], render: (det) => ({ files: [{ path: '/etc/vlab/stack', content: `${det?.stack}\n`, mode: 0o755 }], links: [{ path: '/etc/vlab/link', target: '/etc/vlab/stack' }] }) },
     ]);
     t.diagnostic(`guest-disk edit of 2 disks in one launch: ${((performance.now() - t0) / 1000).toFixed(1)} s (accel: ${detectAccel().kvm ? 'kvm' : 'tcg'})`);
     assert.deepEqual(results[0], { disk: d1, root: '/dev/sda', detected: { stack: 'ifupdown', evidence: ['/sbin/ifup'] } });
