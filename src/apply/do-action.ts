@@ -5,8 +5,16 @@ import type { Host } from '../host/index.js';
 import type { Action } from '../plan/types.js';
 import { BugError } from '../errors.js';
 import { isDryRun } from '../host/run.js';
+import { attachUplink } from './uplink.js';
 
-export async function doAction(host: Host, action: Action): Promise<void> {
+export interface DoContext {
+  lab: string;
+  stateDir: string;
+  uplinkTimeoutSec: number;
+  say: (text: string) => void;
+}
+
+export async function doAction(host: Host, action: Action, ctx: DoContext): Promise<void> {
   const d = action.details;
   switch (d.kind) {
     case 'bridge.create':
@@ -15,6 +23,9 @@ export async function doAction(host: Host, action: Action): Promise<void> {
       return;
     case 'bridge.address':
       await host.ip.addAddress(d.bridge, d.cidr);
+      return;
+    case 'uplink.attach':
+      await attachUplink(host, d, { stateDir: ctx.stateDir, timeoutSec: ctx.uplinkTimeoutSec, say: ctx.say });
       return;
     case 'sysctl.forward':
       await host.sysctl.set(d.key, d.value);
@@ -37,6 +48,15 @@ export async function doAction(host: Host, action: Action): Promise<void> {
       return;
     case 'domain.define':
       if (!isDryRun()) fs.mkdirSync(path.dirname(d.consoleLog), { recursive: true, mode: 0o711 });
+      {
+        // A domain of this lab already defined (an earlier `up` was killed while its define was
+        // in flight): redefining without its UUID would fail, so remove it first. Never another's.
+        const existing = (await host.libvirt.listDomains()).find((x) => x.name === d.name);
+        if (existing?.owner === ctx.lab) {
+          if (existing.active) await host.libvirt.destroyDomain(d.name);
+          await host.libvirt.undefineDomain(d.name);
+        }
+      }
       await host.libvirt.defineDomain(d.xml);
       return;
     case 'domain.start': {

@@ -8,14 +8,15 @@ import type { Progress } from '../ui/progress.js';
 import { undoEntry } from './undo-entry.js';
 import { isDryRun } from '../host/run.js';
 import { killStrayDiskHelpers } from '../host/stray.js';
+import { sweepOwned } from './sweep.js';
 
 export interface DownReport {
   undone: string[];
   failed: { id: string; error: string }[];
 }
 
-/** Undo order: domains first, then disks, libvirt networks, rules, forwarding, bridges (reverse of up). */
-const ORDER = ['guest.ready', 'domain.start', 'domain.define', 'guest.config', 'disk.overlay', 'libvirt.network', 'iptables.rule', 'sysctl.forward', 'bridge.address', 'bridge.create'];
+/** Undo order: persistence first (nothing may bring the lab back meanwhile), then domains, disks, libvirt networks, rules, forwarding, bridges (reverse of up). */
+const ORDER = ['persist.file', 'persist.autostart', 'guest.ready', 'domain.start', 'domain.define', 'guest.config', 'disk.overlay', 'libvirt.network', 'iptables.rule', 'sysctl.forward', 'bridge.address', 'uplink.attach', 'bridge.create'];
 
 export async function applyDown(host: Host, store: StateStore, state: LabState, opts: { progress: Progress; forwardingNeededElsewhere: boolean }): Promise<DownReport> {
   const report: DownReport = { undone: [], failed: [] };
@@ -50,6 +51,13 @@ export async function applyDown(host: Host, store: StateStore, state: LabState, 
     };
     if (parallel) await Promise.all(batch.map(each));
     else for (const e of batch) await each(e);
+  }
+  if (!report.failed.length && !isDryRun()) {
+    try {
+      report.undone.push(...(await sweepOwned(host, state.lab)));
+    } catch (err) {
+      report.failed.push({ id: 'sweep', error: (err as Error).message });
+    }
   }
   if (report.failed.length) opts.progress.fail(`${report.failed.length} object${report.failed.length === 1 ? '' : 's'} could not be removed`);
   else {

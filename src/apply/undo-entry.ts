@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import type { Host } from '../host/index.js';
 import type { JournalEntry } from '../state/store.js';
 import { HostError } from '../errors.js';
+import { detachUplink } from './uplink.js';
+import { undoPersistAutostart, undoPersistFile } from './persist-undo.js';
 
 export interface UndoContext {
   lab: string;
@@ -67,6 +69,8 @@ export async function undoEntry(host: Host, e: JournalEntry, ctx: UndoContext): 
     }
     case 'bridge.address':
       return `address ${d.cidr} on ${d.bridge}: goes with the bridge`;
+    case 'uplink.attach':
+      return detachUplink(host, d);
     case 'bridge.create': {
       const links = await host.ip.listLinks();
       const link = links.find((l) => l.name === d.bridge);
@@ -86,5 +90,9 @@ export async function undoEntry(host: Host, e: JournalEntry, ctx: UndoContext): 
       return `${e.id}: goes with the overlay`;
     case 'guest.ready':
       return `${e.id}: nothing to undo`;
+    case 'persist.file':
+      return undoPersistFile(d, ctx.lab);
+    case 'persist.autostart':
+      return undoPersistAutostart(host, d, ctx.lab);
   }
 }

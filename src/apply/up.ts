@@ -13,7 +13,7 @@ import { injectConfig } from './inject.js';
 import { isDryRun } from '../host/run.js';
 
 const PHASES: { title: string; kinds: ActionKind[] }[] = [
-  { title: 'Host networking', kinds: ['bridge.create', 'bridge.address', 'sysctl.forward', 'iptables.rule', 'libvirt.network'] },
+  { title: 'Host networking', kinds: ['bridge.create', 'bridge.address', 'uplink.attach', 'sysctl.forward', 'iptables.rule', 'libvirt.network'] },
   { title: 'Guest disks', kinds: ['disk.overlay'] },
   { title: 'Guest configuration', kinds: ['guest.config'] },
   { title: 'Domains', kinds: ['domain.define', 'domain.start'] },
@@ -36,6 +36,8 @@ export interface UpContext {
   state: LabState;
   progress: Progress;
   readyTimeoutSec: number;
+  /** How long a bridged uplink may take to prove the host still has its network. */
+  uplinkTimeoutSec?: number;
   /** Test hook: called after each journal record, before the change (crash-injection tests). */
   onRecorded?: (action: Action) => void;
 }
@@ -78,7 +80,7 @@ export async function applyUp(ctx: UpContext): Promise<UpReport> {
           await Promise.all(
             wave.map(async (a) => {
               progress.update(a.description);
-              await runRecorded(ctx, [a], () => doAction(ctx.host, a));
+              await runRecorded(ctx, [a], () => doAction(ctx.host, a, { lab: ctx.lab.name, stateDir: ctx.plan.stateDir, uplinkTimeoutSec: ctx.uplinkTimeoutSec ?? 20, say: (t) => progress.update(t) }));
               done.add(a.id);
             }),
           );

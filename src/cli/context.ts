@@ -88,6 +88,8 @@ export async function factsFor(loaded: LoadedLab, host: Host): Promise<HostFacts
   facts.stateRoot = root;
   facts.stateDir = paths.dir;
   facts.stateFiles = listFiles(paths.dir);
+  const ssh = process.env.SSH_CONNECTION?.split(' ')[0];
+  if (ssh) facts.sshClient = ssh;
   return facts;
 }
 

@@ -9,6 +9,7 @@ import { registerStatus, registerLs } from './commands/status.js';
 import { registerVerify } from './commands/verify.js';
 import { registerExec } from './commands/exec.js';
 import { registerImage } from './commands/image.js';
+import { registerWatchdog } from './commands/watchdog.js';
 
 export function buildProgram(): Command {
   const program = new Command('vlab')
@@ -20,7 +21,7 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'print only errors and requested data')
     .showHelpAfterError('(run `vlab --help` for usage)')
     .exitOverride();
-  for (const register of [registerInit, registerValidate, registerPlan, registerUp, registerVerify, registerDown, registerStatus, registerLs, registerExec, registerImage]) register(program);
+  for (const register of [registerInit, registerValidate, registerPlan, registerUp, registerVerify, registerDown, registerStatus, registerLs, registerExec, registerImage, registerWatchdog]) register(program);
   program.commands.forEach((c) => c.exitOverride());
   return program;
 }

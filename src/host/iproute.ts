@@ -27,6 +27,13 @@ export interface IpRoute {
   deleteLink(name: string): Promise<void>;
   /** The alias of a link, or undefined when it has none or does not exist. */
   linkAlias(name: string): Promise<string | undefined>;
+  /**
+   * Runs several `ip` commands in ONE process (`ip -batch -`), back to back: how an uplink's
+   * addresses and routes move to its bridge with the shortest possible gap. Stops at the first error.
+   */
+  batch(lines: string[]): Promise<void>;
+  /** Sets a link's MAC address (a bridge takes its uplink's, so DHCP leases and ARP caches stay valid). */
+  setMac(dev: string, mac: string): Promise<void>;
 }
 
 interface IpLinkJson {
@@ -41,7 +48,7 @@ interface IpLinkJson {
 
 interface IpAddrJson {
   ifname?: string;
-  addr_info?: { family?: string; local?: string; prefixlen?: number }[];
+  addr_info?: { family?: string; local?: string; prefixlen?: number; broadcast?: string; scope?: string; label?: string }[];
 }
 
 interface IpRouteJson {
@@ -49,6 +56,10 @@ interface IpRouteJson {
   dev?: string;
   gateway?: string;
   type?: string;
+  protocol?: string;
+  scope?: string;
+  metric?: number;
+  prefsrc?: string;
 }
 
 function parseJsonArray(json: string, what: string): unknown[] {
@@ -92,7 +103,11 @@ export function parseAddrs(json: string): AddressFact[] {
     for (const a of raw.addr_info ?? []) {
       if (a.family !== undefined && a.family !== 'inet') continue;
       if (!a.local || a.prefixlen === undefined) continue;
-      out.push({ ifname: raw.ifname, cidr: `${a.local}/${a.prefixlen}` });
+      const fact: AddressFact = { ifname: raw.ifname, cidr: `${a.local}/${a.prefixlen}` };
+      if (a.broadcast) fact.broadcast = a.broadcast;
+      if (a.scope) fact.scope = a.scope;
+      if (a.label && a.label !== raw.ifname) fact.label = a.label;
+      out.push(fact);
     }
   }
   return out;
@@ -110,6 +125,10 @@ export function parseRoutes(json: string): RouteFact[] {
     const dst = raw.dst === 'default' || raw.dst.includes('/') ? raw.dst : `${raw.dst}/32`;
     const fact: RouteFact = { dst, dev: raw.dev };
     if (raw.gateway) fact.gateway = raw.gateway;
+    if (raw.protocol) fact.protocol = raw.protocol;
+    if (raw.scope) fact.scope = raw.scope;
+    if (raw.metric !== undefined) fact.metric = raw.metric;
+    if (raw.prefsrc) fact.prefsrc = raw.prefsrc;
     out.push(fact);
   }
   return out;
@@ -154,6 +173,15 @@ export class IpRouteCommand implements IpRoute {
 
   async setMaster(dev: string, master: string | null): Promise<void> {
     await run(master === null ? ['ip', 'link', 'set', dev, 'nomaster'] : ['ip', 'link', 'set', dev, 'master', master]);
+  }
+
+  async batch(lines: string[]): Promise<void> {
+    if (!lines.length) return;
+    await run(['ip', '-batch', '-'], { input: lines.join('\n') + '\n', hint: 'the commands were:\n      ' + lines.join('\n      ') });
+  }
+
+  async setMac(dev: string, mac: string): Promise<void> {
+    await run(['ip', 'link', 'set', 'dev', dev, 'address', mac]);
   }
 
   async deleteLink(name: string): Promise<void> {

@@ -30,6 +30,11 @@ export interface Libvirt {
   undefineNetwork(name: string): Promise<void>;
   /** A network's XML. */
   networkXml(name: string): Promise<string>;
+  /**
+   * Marks a defined network to be started by libvirtd when it starts (`virsh net-autostart NAME`),
+   * or clears the mark (`--disable`). Used by `vlab persist`, undone by `vlab unpersist`/`down`.
+   */
+  setNetworkAutostart(name: string, on: boolean): Promise<void>;
   /** Every domain, running or not, with the lab that owns it (from vlab's metadata tag). */
   listDomains(): Promise<LibvirtObjectFact[]>;
   /** Defines (or redefines) a persistent domain from XML. */
@@ -44,6 +49,11 @@ export interface Libvirt {
   domainState(name: string): Promise<DomainState>;
   /** The domain's XML (live when running). */
   domainXml(name: string): Promise<string>;
+  /**
+   * Marks a defined domain to be started by libvirtd when it starts (`virsh autostart NAME`), or
+   * clears the mark (`--disable`). Used by `vlab persist`, undone by `vlab unpersist`/`down`.
+   */
+  setDomainAutostart(name: string, on: boolean): Promise<void>;
   /**
    * Sends one QMP-style command to the qemu guest agent of `domain` and returns its parsed
    * `return` value. Throws HostError when the domain is not running or the agent does not answer.
@@ -155,6 +165,10 @@ export class LibvirtClient implements Libvirt {
 
   async networkXml(name: string): Promise<string> {
     return (await virsh(this.uri, ['net-dumpxml', name], { readOnly: true })).stdout;
+  }
+
+  async setNetworkAutostart(name: string, on: boolean): Promise<void> {
+    await virsh(this.uri, ['net-autostart', name, ...(on ? [] : ['--disable'])]);
   }
 
   // ---- domains (binding, else virsh) ----
@@ -292,6 +306,11 @@ export class LibvirtClient implements Libvirt {
       (b) => b.xml(name),
       async () => (await virsh(this.uri, ['dumpxml', name], { readOnly: true })).stdout,
     );
+  }
+
+  /** Through virsh always: the binding has no autostart call. */
+  async setDomainAutostart(name: string, on: boolean): Promise<void> {
+    await virsh(this.uri, ['autostart', name, ...(on ? [] : ['--disable'])]);
   }
 
   // ---- guest agent (virsh) ----

@@ -6,6 +6,8 @@ import { labTag } from './tags.js';
 import { overlaps, toCidr } from '../spec/ipv4.js';
 import { libvirtNetworkName } from '../render/network-xml.js';
 import { domainName } from '../render/domain-xml.js';
+import { planUplinkMove, routeFor } from './uplink.js';
+import type { LabNetwork } from '../spec/types.js';
 
 export function findConflicts(lab: Lab, facts: HostFacts): Conflict[] {
   const out: Conflict[] = [];
@@ -31,6 +33,7 @@ export function findConflicts(lab: Lab, facts: HostFacts): Conflict[] {
         hint: `pick another bridge: name under networks.${net.name}.bridge, or leave it out for a derived one`,
       });
     }
+    if (net.uplink) out.push(...uplinkConflicts(lab, net, facts));
     const cidr = net.cidr ? toCidr(net.cidr) : undefined;
     if (cidr && !net.uplink) {
       for (const a of facts.addresses) {
@@ -66,6 +69,42 @@ export function findConflicts(lab: Lab, facts: HostFacts): Conflict[] {
     if (d && d.owner !== lab.name) {
       out.push({ kind: 'domain-taken', message: `libvirt domain '${dom}' exists and is not this lab's`, hint: `remove it (virsh undefine ${dom}) if it is stale, or rename the lab or guest` });
     }
+  }
+  return out;
+}
+
+/** A NIC vlab may bridge: it exists, is wired, is no bridge or port already, and does not carry the user's SSH session (unless --yes). */
+function uplinkConflicts(lab: Lab, net: LabNetwork, facts: HostFacts): Conflict[] {
+  const out: Conflict[] = [];
+  const nicName = net.uplink!;
+  const nic = facts.links.find((l) => l.name === nicName);
+  const at = `networks.${net.name}.uplink`;
+  if (!nic) {
+    const have = facts.links.filter((l) => !l.kind && l.name !== 'lo').map((l) => l.name);
+    return [{ kind: 'uplink-missing', message: `uplink ${nicName} (network '${net.name}') does not exist on this host`, hint: `set ${at} to one of: ${have.join(', ') || '(no plain NICs found)'}` }];
+  }
+  if (nic.master && nic.master !== net.bridge) {
+    out.push({ kind: 'uplink-enslaved', message: `uplink ${nicName} is already a port of ${nic.master}`, hint: `bridge ${nic.master} itself is on the LAN: point the lab at a free NIC, or free ${nicName} first` });
+  }
+  if (nic.kind === 'bridge' || nic.kind === 'bond') {
+    out.push({ kind: 'uplink-not-a-nic', message: `uplink ${nicName} is a ${nic.kind}, not a NIC`, hint: `bridging a ${nic.kind} into another bridge is not supported; name the physical NIC` });
+  }
+  if (nic.wireless) {
+    out.push({ kind: 'uplink-wireless', message: `uplink ${nicName} is a wireless NIC`, hint: 'Wi-Fi NICs cannot be bridge ports (802.11 allows one MAC per station): use a wired NIC, or a NAT network (nat: true)' });
+  }
+  if (facts.sshClient && !facts.allowSshUplink) {
+    const r = routeFor(facts.sshClient, facts.routes);
+    if (r?.dev === nicName) {
+      out.push({
+        kind: 'uplink-carries-ssh',
+        message: `uplink ${nicName} carries your SSH session (client ${facts.sshClient}); moving it into a bridge interrupts it for a moment and, if the LAN check fails, for up to the rollback timeout`,
+        hint: 'run from a console, or pass --yes to accept (vlab rolls back by itself if the host loses its network)',
+      });
+    }
+  }
+  if (!nic.master) {
+    const check = planUplinkMove(net, facts).check;
+    if (!check) out.push({ kind: 'uplink-no-check', message: `uplink ${nicName}: there is no default gateway through it to prove the host keeps its network`, hint: `set ${at.replace(/uplink$/, 'uplink_check')} to an address on the LAN that answers pings` });
   }
   return out;
 }

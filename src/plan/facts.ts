@@ -22,6 +22,12 @@ export interface AddressFact {
   ifname: string;
   /** IPv4 `address/prefix`. */
   cidr: string;
+  /** Broadcast address, when the address has one (restored exactly when an uplink moves back). */
+  broadcast?: string;
+  /** `global`, `link`, `host`. */
+  scope?: string;
+  /** Address label, when it differs from the interface name. */
+  label?: string;
 }
 
 export interface RouteFact {
@@ -29,6 +35,11 @@ export interface RouteFact {
   dst: string;
   dev: string;
   gateway?: string;
+  /** `kernel`, `boot`, `dhcp`, `static`... */
+  protocol?: string;
+  scope?: string;
+  metric?: number;
+  prefsrc?: string;
 }
 
 export interface IptablesFacts {
@@ -100,6 +111,10 @@ export interface HostFacts {
   stateRoot: string;
   /** Absolute paths of the files already in this lab's state dir (overlays, logs). Filled in by the caller. */
   stateFiles: string[];
+  /** Address of the SSH client this vlab runs under (from SSH_CONNECTION), if any. Filled in by the caller. */
+  sshClient?: string;
+  /** The user said --yes: bridging the NIC that carries the SSH session is allowed. */
+  allowSshUplink?: boolean;
 }
 
 export function isImageProblem(x: ImageInfo | ImageProblem): x is ImageProblem {

@@ -4,6 +4,7 @@ import type { HostFacts } from './facts.js';
 import type { Action, IptablesRule } from './types.js';
 import { commentArgs, labTag } from './tags.js';
 import { libvirtNetworkName, renderNetworkXml } from '../render/network-xml.js';
+import { planUplinkMove } from './uplink.js';
 
 const FORWARD_KEY = 'net.ipv4.ip_forward';
 
@@ -67,6 +68,23 @@ export async function hostActions(lab: Lab, facts: HostFacts): Promise<Action[]>
       details: { kind: 'bridge.create', bridge: net.bridge, alias: tag },
     });
     let last = createId;
+    if (net.uplink) {
+      const nic = facts.links.find((l) => l.name === net.uplink);
+      const move = planUplinkMove(net, facts);
+      const id = `uplink.attach:${net.bridge}`;
+      actions.push({
+        id,
+        kind: 'uplink.attach',
+        target: net.uplink,
+        description:
+          `move ${net.uplink} into bridge ${net.bridge} with its addresses (${move.addresses.map((a) => a.cidr).join(', ') || 'none'}) and routes in one \`ip -batch\`` +
+          (move.check ? `, then prove ${move.check} still answers or roll back` : ', with no address to check (set uplink_check)'),
+        dependsOn: [createId],
+        satisfied: ours && nic?.master === net.bridge,
+        details: { kind: 'uplink.attach', bridge: net.bridge, uplink: net.uplink, ...(nic?.mac ? { mac: nic.mac } : {}), attach: move.attach, detach: move.detach, ...(move.check ? { check: move.check } : {}) },
+      });
+      last = id;
+    }
     if (net.gateway && net.prefix !== undefined && !net.uplink) {
       const cidr = `${net.gateway}/${net.prefix}`;
       const id = `bridge.address:${net.bridge}`;

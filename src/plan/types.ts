@@ -4,6 +4,7 @@ import type { GuestFile } from '../render/files.js';
 export type ActionKind =
   | 'bridge.create'
   | 'bridge.address'
+  | 'uplink.attach'
   | 'sysctl.forward'
   | 'iptables.rule'
   | 'libvirt.network'
@@ -11,7 +12,9 @@ export type ActionKind =
   | 'guest.config'
   | 'domain.define'
   | 'domain.start'
-  | 'guest.ready';
+  | 'guest.ready'
+  | 'persist.file'
+  | 'persist.autostart';
 
 export interface IptablesRule {
   table: 'nat' | 'filter';
@@ -26,6 +29,18 @@ export interface IptablesRule {
 export type ActionDetails =
   | { kind: 'bridge.create'; bridge: string; alias: string }
   | { kind: 'bridge.address'; bridge: string; cidr: string }
+  | {
+      kind: 'uplink.attach';
+      bridge: string;
+      uplink: string;
+      /** The uplink's MAC, given to the bridge. */
+      mac?: string;
+      /** `ip -batch` lines: NIC → bridge, and the exact way back. */
+      attach: string[];
+      detach: string[];
+      /** Address that must answer after the move, else vlab rolls back. */
+      check?: string;
+    }
   | { kind: 'sysctl.forward'; key: string; value: string; previous: string }
   | { kind: 'iptables.rule'; rule: IptablesRule; why: string; /** Whether the table existed before up (if not, down removes it once empty). */ tableExisted: boolean }
   | { kind: 'libvirt.network'; name: string; xml: string }
@@ -46,7 +61,27 @@ export type ActionDetails =
     }
   | { kind: 'domain.define'; name: string; xml: string; consoleLog: string }
   | { kind: 'domain.start'; name: string }
-  | { kind: 'guest.ready'; guest: string; domain: string; interfaces: { mac: string; address?: string; prefix?: number }[] };
+  | { kind: 'guest.ready'; guest: string; domain: string; interfaces: { mac: string; address?: string; prefix?: number }[] }
+  | {
+      /** A host file that brings the lab back after a reboot (`vlab persist`): a systemd unit, an interfaces.d file, a rules file. */
+      kind: 'persist.file';
+      /** Absolute path on the host. */
+      path: string;
+      /** The whole file; its first line is vlab's marker header (undo removes only a file that still starts with it). */
+      content: string;
+      /** File mode, e.g. 0o644. */
+      mode: number;
+      /** When set, the file is a symlink to this path (content is ''); undo removes it only while it still points there. */
+      link?: string;
+      /** Directories that did not exist and were created for this file; undo removes them when empty. */
+      createdDirs?: string[];
+    }
+  | {
+      /** libvirtd starts this network or domain when it starts (`virsh net-autostart` / `virsh autostart`). */
+      kind: 'persist.autostart';
+      object: 'network' | 'domain';
+      name: string;
+    };
 
 export interface Action {
   /** Stable id, e.g. `bridge.create:isolationbr`. */

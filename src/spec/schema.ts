@@ -38,6 +38,10 @@ export const NetworkSchema = z
     gateway: z.string().optional().describe('Host address on the bridge, the guests\' gateway. Default: first usable address.'),
     nat: z.boolean().default(false).describe('Forwarding plus `MASQUERADE -s CIDR ! -d CIDR` for traffic leaving the network.'),
     uplink: z.string().optional().describe('Physical NIC to enslave to the bridge (bridged uplink). Cannot be combined with nat.'),
+    uplink_check: z
+      .string()
+      .optional()
+      .describe('Uplink only: an address that must answer once the NIC is on the bridge, else vlab rolls back. Default: the host\'s default gateway.'),
   })
   .describe('A host bridge and the libvirt network over it.');
 

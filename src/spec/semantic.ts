@@ -30,8 +30,13 @@ export function resolveLab(file: LabFile, labPath: string): { lab?: Lab; problem
     if (n.uplink !== undefined) {
       net.uplink = n.uplink;
       if (n.nat) add({ path: [...at, 'nat'], message: 'a network with an uplink cannot also have nat', hint: 'guests on a bridged uplink are on the LAN already: remove `nat: true` or the uplink' });
-      if (!/^[A-Za-z0-9_.-]{1,15}$/.test(n.uplink)) add({ path: [...at, 'uplink'], message: `'${n.uplink}' is not a valid interface name` });
+      if (!/^[A-Za-z0-9_.-]{1,15}$/.test(n.uplink)) add({ path: [...at, 'uplink'], message: `'${n.uplink}' is not a valid interface name`, hint: 'the host NIC to bridge, as `ip link` shows it, e.g. eth0' });
+      if (n.uplink_check !== undefined) {
+        if (parseIp(n.uplink_check) === undefined) add({ path: [...at, 'uplink_check'], message: `'${n.uplink_check}' is not an IPv4 address`, hint: 'an address on the LAN that answers pings, e.g. your router' });
+        else net.uplinkCheck = n.uplink_check;
+      }
     }
+    if (n.uplink_check !== undefined && n.uplink === undefined) add({ path: [...at, 'uplink_check'], message: 'uplink_check needs an uplink', hint: 'remove uplink_check, or add uplink: NIC' });
     if (n.cidr !== undefined) {
       const c = parseCidr(n.cidr);
       if (!c) add({ path: [...at, 'cidr'], message: `'${n.cidr}' is not an IPv4 network`, hint: 'write it as address/prefix, e.g. 172.16.0.0/16' });

@@ -23,6 +23,8 @@ export interface LabNetwork {
   nat: boolean;
   /** Physical NIC enslaved to the bridge (bridged uplink). */
   uplink?: string;
+  /** Uplink only: address that must answer once the NIC is on the bridge (default: the host's default gateway). */
+  uplinkCheck?: string;
 }
 
 export interface LabInterface {

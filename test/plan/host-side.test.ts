@@ -38,19 +38,39 @@ test('an isolated network gets two tagged REJECT rules at the top of FORWARD, an
   assert.ok(!actions.some((a) => a.kind === 'sysctl.forward'), 'no NAT network: forwarding is left alone');
 });
 
-test('an uplink network gets a bridge but no host address and no rules', async () => {
+test('an uplink network gets a bridge and the uplink move, but no host address and no rules', async () => {
   const actions = await hostActions(mixed, emptyHost(template));
   const lan = actions.filter((a) => a.target === 'br0' || a.id.includes('br0'));
-  assert.deepEqual(lan.map((a) => a.kind), ['bridge.create']);
+  assert.deepEqual(lan.map((a) => a.kind), ['bridge.create', 'uplink.attach']);
   assert.ok(actions.some((a) => a.id === 'libvirt.network:vlab-mixed-lan'));
 });
 
-test('an uplink network enslaves its NIC to the bridge', { todo: 'no action kind attaches net.uplink to the bridge (src/plan/host-side.ts)' }, async () => {
-  const actions = await hostActions(mixed, emptyHost(template));
-  assert.ok(actions.some((a) => a.description.includes('enp1s0')), 'some action must put enp1s0 into br0');
+test('an uplink network enslaves its NIC to the bridge, moving its addresses and routes in one batch', async () => {
+  const host = emptyHost(template);
+  host.links.push({ name: 'enp1s0', up: true, mac: '52:54:00:aa:bb:cc' });
+  host.addresses.push({ ifname: 'enp1s0', cidr: '192.0.2.150/24', broadcast: '192.0.2.255' });
+  host.routes.push({ dst: 'default', dev: 'enp1s0', gateway: '192.0.2.1', protocol: 'dhcp', metric: 100 });
+  host.routes.push({ dst: '192.0.2.0/24', dev: 'enp1s0', protocol: 'kernel', scope: 'link', prefsrc: '192.0.2.150' });
+  const actions = await hostActions(mixed, host);
+  const move = actions.find((a) => a.kind === 'uplink.attach');
+  assert.ok(move && move.details.kind === 'uplink.attach');
+  assert.deepEqual(move.details.attach, [
+    'link set dev enp1s0 master br0',
+    'address del 192.0.2.150/24 dev enp1s0',
+    'address add 192.0.2.150/24 broadcast 192.0.2.255 dev br0',
+    'route replace default via 192.0.2.1 dev br0 proto dhcp metric 100',
+  ]);
+  assert.deepEqual(move.details.detach, [
+    'address del 192.0.2.150/24 dev br0',
+    'link set dev enp1s0 nomaster',
+    'address add 192.0.2.150/24 broadcast 192.0.2.255 dev enp1s0',
+    'route replace default via 192.0.2.1 dev enp1s0 proto dhcp metric 100',
+  ]);
+  assert.equal(move.details.check, '192.0.2.1');
+  assert.equal(move.details.mac, '52:54:00:aa:bb:cc');
 });
 
-test('a missing or wireless uplink NIC is a conflict', { todo: 'findConflicts does not look at net.uplink (src/plan/conflicts.ts)' }, () => {
+test('a missing or wireless uplink NIC is a conflict', () => {
   const missing = findConflicts(mixed, emptyHost(template));
   assert.ok(missing.some((c) => c.message.includes('enp1s0')), 'enp1s0 does not exist on the host');
   const wifi = emptyHost(template);

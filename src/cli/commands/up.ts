@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { createHostFromCommand, globals } from '../options.js';
-import { factsFor, loadLab, pathsFor } from '../context.js';
+import { factsFor, loadLab, pathsFor, type GlobalOptions, type LoadedLab } from '../context.js';
 import { planLab } from '../../plan/planner.js';
 import { diffLab } from '../../plan/diff.js';
-import { formatPlan } from '../format-plan.js';
 import { HostError, UsageError } from '../../errors.js';
 import { acquireLock } from '../../state/lock.js';
 import { StateStore, type LabState } from '../../state/store.js';
@@ -16,6 +15,8 @@ import type { Action } from '../../plan/types.js';
 
 export interface UpOptions extends VerifyCliOptions {
   timeout: string;
+  uplinkTimeout?: string;
+  yes?: boolean;
   verify?: boolean;
   json?: boolean;
 }
@@ -28,57 +29,73 @@ export function registerUp(program: Command): void {
     .option('--verify', 'run `vlab verify` when the lab is up')
     .option('--junit <file>', 'with --verify: write JUnit XML')
     .option('--json', 'print the result as JSON on stdout')
+    .option('--uplink-timeout <seconds>', 'how long a bridged uplink may take to prove the host still has its network before vlab rolls it back', '20')
+    .option('--yes', 'allow bridging the NIC that carries your SSH session')
     .action(async (opts: UpOptions, cmd: Command) => {
       const g = globals(cmd);
-      const timeoutSec = Number(opts.timeout);
-      if (!Number.isFinite(timeoutSec) || timeoutSec <= 0) throw new UsageError(`--timeout must be a positive number of seconds, not '${opts.timeout}'`);
-      const loaded = loadLab(g);
-      const { lab } = loaded;
-      const paths = pathsFor(lab.name);
-      acquireLock(paths.lock, lab.name);
-      const host = createHostFromCommand(g);
-      const store = new StateStore(paths);
-      const previous = store.load();
-      if (previous) {
-        const diff = diffLab(previous.spec, lab);
-        if (diff.needDown.length) {
-          throw new UsageError(
-            `lab '${lab.name}' is up and the lab file changed in ways \`up\` cannot apply in place:\n  - ${diff.needDown.join('\n  - ')}`,
-            'run `vlab down` then `vlab up` (additions of guests or networks alone are applied in place)',
-          );
-        }
-      }
-      const progress = createProgress({ quiet: !!g.quiet || !!opts.json });
-      progress.phase('Reading the host');
-      const facts = await factsFor(loaded, host);
-      const plan = await planLab(lab, facts);
-      progress.succeed();
-      if (plan.conflicts.length) {
-        throw new HostError(formatPlan(plan, { verbose: false }).split('\n').filter((l) => l.includes('✗') || l.includes('fix:') || l.includes('conflict')).join('\n'), 'nothing was changed; resolve the conflicts above and run `vlab up` again');
-      }
-      const todo = plan.actions.filter((a) => !a.satisfied);
-      if (!todo.length) {
-        if (opts.json) process.stdout.write(JSON.stringify({ lab: lab.name, changed: 0, upToDate: true }) + '\n');
-        else if (!g.quiet) process.stdout.write(`Lab '${lab.name}' is up; nothing to change.\n`);
-        if (opts.verify) await runVerify(loaded.lab, host, opts, g);
-        return;
-      }
-      const now = new Date().toISOString();
-      const state: LabState = previous ?? { version: 1, lab: lab.name, labFile: loaded.file, accel: plan.accel, createdAt: now, updatedAt: now, spec: lab, entries: [] };
-      state.spec = lab;
-      state.labFile = loaded.file;
-      const t0 = performance.now();
-      const report = await applyUp({ lab, plan, host, store, state, progress, readyTimeoutSec: timeoutSec, onRecorded: crashHook() });
-      const total = (performance.now() - t0) / 1000;
-      if (opts.json) {
-        process.stdout.write(JSON.stringify({ lab: lab.name, changed: report.changed, seconds: total, phases: report.phases, guests: report.ready, stacks: report.stacks }, null, 2) + '\n');
-      } else if (!g.quiet) {
-        process.stdout.write(`\nLab '${lab.name}' is up (${report.changed} changes in ${total.toFixed(1)}s, ${plan.accel}).\n`);
-        for (const [guest, stack] of Object.entries(report.stacks)) process.stdout.write(`  ${guest}: network configuration for ${stack}\n`);
-        process.stdout.write(renderSummaryTable(lab, report.ready, paths) + '\n');
-      }
-      if (opts.verify) await runVerify(loaded.lab, host, opts, g);
+      await bringUp(loadLab(g), g, opts);
     });
+}
+
+/**
+ * The whole of `vlab up` for a loaded lab: lock, compare with what is up, gather facts, plan,
+ * refuse on conflicts, apply with the journal, report. `vlab restore` calls it with the lab as
+ * recorded in the state.
+ */
+export async function bringUp(loaded: LoadedLab, g: GlobalOptions, opts: UpOptions): Promise<void> {
+  const timeoutSec = Number(opts.timeout);
+  if (!Number.isFinite(timeoutSec) || timeoutSec <= 0) throw new UsageError(`--timeout must be a positive number of seconds, not '${opts.timeout}'`);
+  const { lab } = loaded;
+  const paths = pathsFor(lab.name);
+  acquireLock(paths.lock, lab.name);
+  const host = createHostFromCommand(g);
+  const store = new StateStore(paths);
+  const previous = store.load();
+  if (previous) {
+    const diff = diffLab(previous.spec, lab);
+    if (diff.needDown.length) {
+      throw new UsageError(
+        `lab '${lab.name}' is up and the lab file changed in ways \`up\` cannot apply in place:\n  - ${diff.needDown.join('\n  - ')}`,
+        'run `vlab down` then `vlab up` (additions of guests or networks alone are applied in place)',
+      );
+    }
+  }
+  const progress = createProgress({ quiet: !!g.quiet || !!opts.json });
+  progress.phase('Reading the host');
+  const facts = await factsFor(loaded, host);
+  facts.allowSshUplink = !!opts.yes;
+  const plan = await planLab(lab, facts);
+  progress.succeed();
+  if (plan.conflicts.length) {
+    throw new HostError(
+      `${plan.conflicts.length} conflict${plan.conflicts.length === 1 ? '' : 's'} with the host:\n` + plan.conflicts.map((c) => `  ✗ ${c.message}\n    fix: ${c.hint}`).join('\n'),
+      'nothing was changed; resolve the conflicts above and run `vlab up` again',
+    );
+  }
+  const todo = plan.actions.filter((a) => !a.satisfied);
+  if (!todo.length) {
+    if (opts.json) process.stdout.write(JSON.stringify({ lab: lab.name, changed: 0, upToDate: true }) + '\n');
+    else if (!g.quiet) process.stdout.write(`Lab '${lab.name}' is up; nothing to change.\n`);
+    if (opts.verify) await runVerify(lab, host, opts, g);
+    return;
+  }
+  const now = new Date().toISOString();
+  const state: LabState = previous ?? { version: 1, lab: lab.name, labFile: loaded.file, accel: plan.accel, createdAt: now, updatedAt: now, spec: lab, entries: [] };
+  state.spec = lab;
+  state.labFile = loaded.file;
+  const t0 = performance.now();
+  const uplinkTimeoutSec = Number(opts.uplinkTimeout ?? '20');
+  if (!Number.isFinite(uplinkTimeoutSec) || uplinkTimeoutSec < 3) throw new UsageError(`--uplink-timeout must be at least 3 seconds, not '${opts.uplinkTimeout}'`);
+  const report = await applyUp({ lab, plan, host, store, state, progress, readyTimeoutSec: timeoutSec, uplinkTimeoutSec, onRecorded: crashHook() });
+  const total = (performance.now() - t0) / 1000;
+  if (opts.json) {
+    process.stdout.write(JSON.stringify({ lab: lab.name, changed: report.changed, seconds: total, phases: report.phases, guests: report.ready, stacks: report.stacks }, null, 2) + '\n');
+  } else if (!g.quiet) {
+    process.stdout.write(`\nLab '${lab.name}' is up (${report.changed} changes in ${total.toFixed(1)}s, ${plan.accel}).\n`);
+    for (const [guest, stack] of Object.entries(report.stacks)) process.stdout.write(`  ${guest}: network configuration for ${stack}\n`);
+    process.stdout.write(renderSummaryTable(lab, report.ready, paths) + '\n');
+  }
+  if (opts.verify) await runVerify(lab, host, opts, g);
 }
 
 /**

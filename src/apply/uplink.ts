@@ -1,0 +1,108 @@
+/**
+ * Bridged uplink, safely: the NIC's addresses and routes move onto the bridge in one `ip -batch`,
+ * then vlab proves the host still has its network (the check address answers) within a timeout,
+ * or moves everything back. A detached watchdog does the same rollback if vlab dies in the window
+ * (like `netplan try`).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Host } from '../host/index.js';
+import type { ActionDetails } from '../plan/types.js';
+import { HostError } from '../errors.js';
+import { run, spawnDetached } from '../host/run.js';
+import { writeFileAtomic } from '../state/store.js';
+
+type UplinkDetails = Extract<ActionDetails, { kind: 'uplink.attach' }>;
+
+const VLAB_BIN = fileURLToPath(new URL('../../bin/vlab.js', import.meta.url));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What the watchdog needs: the way back, when to use it, and the marker that says it is not needed. */
+export interface WatchdogFile {
+  detach: string[];
+  deadline: number;
+  done: string;
+  uplink: string;
+  bridge: string;
+}
+
+export function watchdogPath(stateDir: string, bridge: string): string {
+  return path.join(stateDir, `uplink-${bridge}.watchdog.json`);
+}
+
+/** One ping to `address`; true when it answered. */
+async function answers(address: string, dev: string): Promise<boolean> {
+  const r = await run(['ping', '-c', '1', '-W', '1', '-I', dev, address], { allowFailure: true, timeoutMs: 5000 });
+  return r.exitCode === 0;
+}
+
+export async function attachUplink(host: Host, d: UplinkDetails, opts: { stateDir: string; timeoutSec: number; say: (t: string) => void }): Promise<void> {
+  if (d.mac) await host.ip.setMac(d.bridge, d.mac);
+  const file = watchdogPath(opts.stateDir, d.bridge);
+  const w: WatchdogFile = { detach: d.detach, deadline: Date.now() + opts.timeoutSec * 1000, done: `${file}.done`, uplink: d.uplink, bridge: d.bridge };
+  fs.mkdirSync(opts.stateDir, { recursive: true, mode: 0o711 });
+  fs.rmSync(w.done, { force: true });
+  writeFileAtomic(file, JSON.stringify(w, null, 2));
+  const pid = spawnDetached([process.execPath, VLAB_BIN, '__uplink-watchdog', file]);
+  const finish = () => {
+    writeFileAtomic(w.done, new Date().toISOString() + '\n');
+    if (pid) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+  try {
+    await host.ip.batch(d.attach);
+  } catch (e) {
+    await host.ip.batch(d.detach).catch(() => undefined);
+    finish();
+    throw e;
+  }
+  if (!d.check) {
+    finish();
+    return;
+  }
+  opts.say(`checking that ${d.check} still answers through ${d.bridge} (rollback in ${opts.timeoutSec}s)`);
+  while (Date.now() < w.deadline - 1500) {
+    if (await answers(d.check, d.bridge)) {
+      finish();
+      return;
+    }
+    await sleep(500);
+  }
+  await host.ip.batch(d.detach);
+  finish();
+  throw new HostError(
+    `after moving ${d.uplink} into ${d.bridge}, ${d.check} did not answer within ${opts.timeoutSec}s: rolled back, ${d.uplink} has its addresses and routes again`,
+    `check that ${d.check} answers pings from this host; set networks.<name>.uplink_check to an address that does, or raise --uplink-timeout; then \`vlab down\` removes the rest`,
+  );
+}
+
+/**
+ * The watchdog's body (`vlab __uplink-watchdog FILE`): waits for the deadline, then rolls back
+ * unless vlab marked the move done. Returns what it did.
+ */
+export async function watchdog(host: Host, file: string): Promise<string> {
+  const w = JSON.parse(fs.readFileSync(file, 'utf8')) as WatchdogFile;
+  while (Date.now() < w.deadline) {
+    if (fs.existsSync(w.done)) return 'confirmed';
+    await sleep(250);
+  }
+  if (fs.existsSync(w.done)) return 'confirmed';
+  await host.ip.batch(w.detach).catch(() => undefined);
+  writeFileAtomic(w.done, `rolled back by the watchdog at ${new Date().toISOString()}\n`);
+  return 'rolled back';
+}
+
+/** Moves the NIC back out of the bridge with its addresses and routes (down, or after a crash). */
+export async function detachUplink(host: Host, d: UplinkDetails): Promise<string> {
+  const nic = (await host.ip.listLinks()).find((l) => l.name === d.uplink);
+  if (!nic) return `uplink ${d.uplink}: gone from the host, nothing to move back`;
+  if (nic.master !== d.bridge) return `uplink ${d.uplink}: not in ${d.bridge} (already moved back)`;
+  await host.ip.batch(d.detach);
+  return `uplink ${d.uplink}: moved back out of ${d.bridge} with its addresses and routes`;
+}

@@ -1,0 +1,20 @@
+/**
+ * The first line of every file `vlab persist` writes. `down` and `unpersist` remove a persisted
+ * file only while it still starts with this line, so a file vlab did not write is never removed.
+ * Pure.
+ */
+
+/** Where the persisted files live (fixed: these are the paths the host's boot reads). */
+export const SYSTEMD_DIR = '/etc/systemd/system';
+export const INTERFACES_D = '/etc/network/interfaces.d';
+export const IPTABLES_DIR = '/etc/iptables';
+
+/** vlab's marker header line for a file persisted for `lab` (no newline). */
+export function markerLine(lab: string): string {
+  return `# Written by vlab for lab ${lab} (vlab:${lab}); \`vlab unpersist ${lab}\` or \`vlab down ${lab}\` removes it. Do not edit.`;
+}
+
+/** True when `content` is a file vlab persisted for `lab`: its first line is the marker. */
+export function isVlabFile(content: string, lab: string): boolean {
+  return content.startsWith(markerLine(lab) + '\n');
+}
