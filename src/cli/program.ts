@@ -10,6 +10,7 @@ import { registerVerify } from './commands/verify.js';
 import { registerExec } from './commands/exec.js';
 import { registerImage } from './commands/image.js';
 import { registerWatchdog } from './commands/watchdog.js';
+import { registerPersist } from './commands/persist.js';
 
 export function buildProgram(): Command {
   const program = new Command('vlab')
@@ -21,7 +22,7 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'print only errors and requested data')
     .showHelpAfterError('(run `vlab --help` for usage)')
     .exitOverride();
-  for (const register of [registerInit, registerValidate, registerPlan, registerUp, registerVerify, registerDown, registerStatus, registerLs, registerExec, registerImage, registerWatchdog]) register(program);
+  for (const register of [registerInit, registerValidate, registerPlan, registerUp, registerVerify, registerDown, registerStatus, registerLs, registerExec, registerImage, registerWatchdog, registerPersist]) register(program);
   program.commands.forEach((c) => c.exitOverride());
   return program;
 }

@@ -53,10 +53,10 @@ export function registerStatus(program: Command): void {
         process.stdout.write(JSON.stringify(out, null, 2) + '\n');
         return;
       }
-      process.stdout.write(`Lab '${state.lab}' (${state.accel}, up since ${state.createdAt}, file ${state.labFile})\n\nNetworks:\n`);
+      process.stdout.write(`Lab '${state.lab}' (${state.accel}, up since ${state.createdAt}, file ${state.labFile})\npersisted: ${state.persist ?? 'no'}\n\nNetworks:\n`);
       process.stdout.write(table([['NAME', 'BRIDGE', 'CIDR', 'GATEWAY', 'NAT', 'LIBVIRT'], ...networks.map((n) => [n.name, `${n.bridge}${n.bridgePresent ? '' : ' (missing)'}`, n.cidr ?? '-', `${n.gateway ?? '-'}${n.gatewayPresent ? '' : ' (missing)'}`, n.nat ? 'yes' : 'no', n.libvirtNetwork])]) + '\n\nGuests:\n');
       process.stdout.write(table([['NAME', 'STATE', 'ADDRESSES', 'CONSOLE LOG'], ...guests.map((x) => [x.name, x.state, x.addresses.join(', ') || '-', x.console])]) + '\n');
-      if (hostSideMissing) process.stdout.write(`\nThe lab's host side is not (fully) in place (after a reboot?): run \`vlab up\` to restore it, or \`vlab down\` to remove the rest.\n`);
+      if (hostSideMissing) process.stdout.write(`\nThe lab's host side is not (fully) in place (after a reboot?): run \`vlab restore ${state.lab}\` to bring it back, or \`vlab down ${state.lab}\` to remove the rest.\n`);
     });
 }
 

@@ -12,6 +12,7 @@ import { createProgress } from '../../ui/progress.js';
 import { renderSummaryTable } from '../summary-table.js';
 import { runVerify, type VerifyCliOptions } from './verify.js';
 import type { Action } from '../../plan/types.js';
+import { persistAfterUp, persistModeOption } from './persist.js';
 
 export interface UpOptions extends VerifyCliOptions {
   timeout: string;
@@ -31,9 +32,13 @@ export function registerUp(program: Command): void {
     .option('--json', 'print the result as JSON on stdout')
     .option('--uplink-timeout <seconds>', 'how long a bridged uplink may take to prove the host still has its network before vlab rolls it back', '20')
     .option('--yes', 'allow bridging the NIC that carries your SSH session')
-    .action(async (opts: UpOptions, cmd: Command) => {
+    .option('--persist [mode]', 'keep the lab across reboots: systemd (default) or ifupdown (see `vlab persist`)')
+    .action(async (opts: UpOptions & { persist?: string | boolean }, cmd: Command) => {
       const g = globals(cmd);
-      await bringUp(loadLab(g), g, opts);
+      const persist = persistModeOption(opts.persist);
+      const loaded = loadLab(g);
+      await bringUp(loaded, g, opts);
+      await persistAfterUp(loaded.lab.name, persist, g, { json: !!opts.json });
     });
 }
 
