@@ -21,7 +21,8 @@
 #   /var/log/libvirt, /var/lib/vlab; the rest of /var/lib through an overlay.
 # Private copies: /etc/libvirt (host config files, but no defined domains,
 #   networks, pools, secrets or hooks), /etc/network, /etc/systemd/system,
-#   /etc/iptables.
+#   /etc/iptables (when the host has them); the rest of /etc through an
+#   overlay, so folders created there (e.g. /etc/iptables) stay private too.
 # Every process inside (qemu included) lives in the PID namespace and is
 # killed by the kernel when the sandbox ends, even if this script is
 # SIGKILLed. On a normal exit, an error or SIGTERM/SIGINT/SIGHUP every running
@@ -144,6 +145,14 @@ inner() {
 	mkdir -p /var/lib/libvirt/{qemu,images,boot,dnsmasq,network,filesystems,lockd} /var/cache/libvirt/qemu /var/log/libvirt/qemu
 	must "tmpfs on /var/lib/vlab" mkdir -p /var/lib/vlab
 	must "tmpfs on /var/lib/vlab" mount -t tmpfs -o mode=0755 tmpfs /var/lib/vlab
+
+	# /etc through an overlay as well (upper layer in a tmpfs): a file or
+	# folder created under /etc (vlab persist's /etc/iptables where the host
+	# has none) stays inside, like the private copies below.
+	mkdir -p "$sb/etc/upper" "$sb/etc/work"
+	if ! mount -t overlay overlay -o "lowerdir=/etc,upperdir=$sb/etc/upper,workdir=$sb/etc/work" /etc >>"$sb/setup.log" 2>&1; then
+		echo "sandbox: warning: no overlay on /etc; only the private copies below are private" >&2
+	fi
 
 	# /etc/libvirt: the host's configuration files, without its defined
 	# domains, networks, pools, secrets or hooks (an autostarted host domain

@@ -12,6 +12,7 @@ import type { ActionDetails } from '../plan/types.js';
 import { HostError } from '../errors.js';
 import { run, spawnDetached } from '../host/run.js';
 import { writeFileAtomic } from '../state/store.js';
+import { findDhcpClients, retarget, stopClient } from '../host/dhcp-clients.js';
 
 type UplinkDetails = Extract<ActionDetails, { kind: 'uplink.attach' }>;
 
@@ -29,6 +30,18 @@ export interface WatchdogFile {
 
 export function watchdogPath(stateDir: string, bridge: string): string {
   return path.join(stateDir, `uplink-${bridge}.watchdog.json`);
+}
+
+/** Moves the DHCP client daemons bound to `from` over to `to` (same command line and environment). */
+async function moveDhcpClients(from: string, to: string): Promise<string[]> {
+  const moved: string[] = [];
+  for (const c of findDhcpClients(from)) {
+    await stopClient(c.pid);
+    const argv = retarget(c.argv, from, to);
+    spawnDetached(argv, c.env);
+    moved.push(argv.join(' '));
+  }
+  return moved;
 }
 
 /** One ping to `address`; true when it answered. */
@@ -55,10 +68,16 @@ export async function attachUplink(host: Host, d: UplinkDetails, opts: { stateDi
       }
     }
   };
+  const back = async () => {
+    await host.ip.batch(d.detach);
+    await moveDhcpClients(d.bridge, d.uplink);
+  };
   try {
     await host.ip.batch(d.attach);
+    const moved = await moveDhcpClients(d.uplink, d.bridge);
+    if (moved.length) opts.say(`DHCP client moved to ${d.bridge}: ${moved.join('; ')}`);
   } catch (e) {
-    await host.ip.batch(d.detach).catch(() => undefined);
+    await back().catch(() => undefined);
     finish();
     throw e;
   }
@@ -74,7 +93,7 @@ export async function attachUplink(host: Host, d: UplinkDetails, opts: { stateDi
     }
     await sleep(500);
   }
-  await host.ip.batch(d.detach);
+  await back();
   finish();
   throw new HostError(
     `after moving ${d.uplink} into ${d.bridge}, ${d.check} did not answer within ${opts.timeoutSec}s: rolled back, ${d.uplink} has its addresses and routes again`,
@@ -94,6 +113,7 @@ export async function watchdog(host: Host, file: string): Promise<string> {
   }
   if (fs.existsSync(w.done)) return 'confirmed';
   await host.ip.batch(w.detach).catch(() => undefined);
+  await moveDhcpClients(w.bridge, w.uplink).catch(() => undefined);
   writeFileAtomic(w.done, `rolled back by the watchdog at ${new Date().toISOString()}\n`);
   return 'rolled back';
 }
@@ -104,5 +124,6 @@ export async function detachUplink(host: Host, d: UplinkDetails): Promise<string
   if (!nic) return `uplink ${d.uplink}: gone from the host, nothing to move back`;
   if (nic.master !== d.bridge) return `uplink ${d.uplink}: not in ${d.bridge} (already moved back)`;
   await host.ip.batch(d.detach);
-  return `uplink ${d.uplink}: moved back out of ${d.bridge} with its addresses and routes`;
+  const moved = await moveDhcpClients(d.bridge, d.uplink);
+  return `uplink ${d.uplink}: moved back out of ${d.bridge} with its addresses and routes${moved.length ? `; DHCP client back on ${d.uplink}` : ''}`;
 }

@@ -88,14 +88,14 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<RunRes
  * Starts a process that outlives vlab (the uplink watchdog): detached, no stdio, not awaited.
  * Traced like every other command; skipped in dry-run. Returns its pid.
  */
-export function spawnDetached(argv: string[]): number | undefined {
+export function spawnDetached(argv: string[], env?: Record<string, string>): number | undefined {
   const [file, ...args] = argv;
   if (!file) throw new HostError('spawnDetached() called with an empty command');
   if (settings.dryRun) {
     settings.trace?.({ argv, exitCode: undefined, durationMs: 0, skipped: true });
     return undefined;
   }
-  const child = execa(file, args, { detached: true, stdio: 'ignore', reject: false, cleanup: false });
+  const child = execa(file, args, { detached: true, stdio: 'ignore', reject: false, cleanup: false, ...(env ? { env, extendEnv: false } : {}) });
   child.unref();
   child.catch(() => undefined);
   settings.trace?.({ argv: [...argv, '&'], exitCode: 0, durationMs: 0, skipped: false });

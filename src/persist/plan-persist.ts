@@ -96,6 +96,8 @@ export function planPersist(state: StateView, mode: PersistMode, input: PersistI
       `at boot, ${path.posix.basename(unitPath(lab))} runs \`vlab restore ${lab}\` after libvirtd: bridges, addresses, rules, ip_forward, libvirt networks and guests come back`,
       'guests are started by vlab restore, not marked autostart: libvirtd starts before the unit and would try to boot them before their bridges exist',
     );
+    const uplinks = state.spec.networks.filter((n) => n.uplink);
+    if (uplinks.length) notes.push(`bridged uplinks ${uplinks.map((n) => `${n.bridge} (${n.uplink})`).join(', ')}: vlab restore moves the NIC into the bridge again at boot, with the same check and rollback as up; a DHCP client or network manager owning the NIC may undo it (docs/uplink.md)`);
   } else {
     const rules = journalRules(state);
     const ids: string[] = [];

@@ -113,6 +113,8 @@ export interface HostFacts {
   stateFiles: string[];
   /** Address of the SSH client this vlab runs under (from SSH_CONNECTION), if any. Filled in by the caller. */
   sshClient?: string;
+  /** DHCP client daemons bound to uplink NICs (they move to the bridge with the NIC). Filled in by the caller. */
+  dhcpClients?: { ifname: string; argv: string[] }[];
   /** The user said --yes: bridging the NIC that carries the SSH session is allowed. */
   allowSshUplink?: boolean;
 }

@@ -56,6 +56,16 @@ before(async () => {
 test('uplink: host keeps its network, guests are on the LAN, down restores routes and addresses exactly', { skip, timeout: 900_000 }, async (t) => {
   const dir = await mkdtemp('/run/vlab-lan-');
   const file = await writeLab(dir, 'lan', lanLab('lan'));
+  // A DHCP client daemon bound to eth0, as on a real host: it must follow the NIC into br0 and back.
+  const script = '/run/vlab-sandbox/lan-lan/udhcpc.script';
+  const client = execa('busybox', ['udhcpc', '-f', '-i', 'eth0', '-s', script, '-t', '5', '-T', '1'], {
+    reject: false,
+    detached: true,
+    stdio: 'ignore',
+    env: { SANDBOX_LAN_DIR: '/run/vlab-sandbox/lan-lan' },
+  });
+  client.unref();
+  await sleep(2000);
   const before = await snapshot();
   const pinger = execa('ping', ['-n', '-i', '0.2', '-w', '600', '192.0.2.1'], { reject: false });
   try {
@@ -66,14 +76,21 @@ test('uplink: host keeps its network, guests are on the LAN, down restores route
     const addrs = (await execa('ip', ['-4', '-o', 'addr', 'show', 'br0'])).stdout;
     assert.match(addrs, /inet 192\.0\.2\.1\d\d\/24/, 'the host address moved to br0');
     assert.match((await execa('ip', ['route', 'show', 'default'])).stdout, /via 192\.0\.2\.1 dev br0/);
+    const clients = (await execa('pgrep', ['-af', 'udhcpc -f'], { reject: false })).stdout;
+    assert.match(clients, /udhcpc -f -i br0/, `the DHCP client moved to br0:\n${clients}`);
+    assert.doesNotMatch(clients, /-i eth0/);
     const dyn = await vlab(['-f', file, 'exec', 'dyn', '--', 'ip', '-o', '-4', 'addr', 'show', 'eth0']);
     assert.match(dyn.stdout, /inet 192\.0\.2\.(1\d\d|200)\//, `dyn has a DHCP lease from the LAN: ${dyn.stdout}`);
     const v = await vlab(['-f', file, 'verify']);
     assert.equal(v.exitCode, 0, v.stdout + v.stderr);
     const down = await vlab(['-f', file, 'down']);
     assert.equal(down.exitCode, 0, down.stdout + down.stderr);
+    const after = (await execa('pgrep', ['-af', 'udhcpc -f'], { reject: false })).stdout;
+    assert.match(after, /udhcpc -f -i eth0/, `the DHCP client is back on eth0:\n${after}`);
+    await sleep(2000);
   } finally {
     pinger.kill('SIGINT');
+    await execa('pkill', ['-f', 'udhcpc -f -i'], { reject: false });
   }
   const out = String((await pinger).stdout);
   const m = /(\d+) packets transmitted, (\d+) received/.exec(out);

@@ -13,6 +13,8 @@
 # --kernel FILE: boot that file of the image folder instead of image.yaml's kernel.
 # CONSOLE_DIR=DIR: keep each boot's serial console log there.
 # PROBE_DELAY=S: wait S seconds after the agent answers before the probe.
+# cloud-init images (netconfig: cloud-init) get a NoCloud seed ISO (label
+# cidata, static 172.30.99.2/24 on the NIC) as vlab gives them; NO_SEED=1: none.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 [ "${VLAB_SANDBOX:-}" = 1 ] || { echo "boot-test: run me inside scripts/sandbox.sh" >&2; exit 2; }
@@ -89,16 +91,27 @@ for v in "${variants[@]}"; do
   </devices>
 </domain>
 EOF
+		if [ "$(yaml netconfig "$img/image.yaml")" = cloud-init ] && [ "${NO_SEED:-}" != 1 ]; then
+			# a NoCloud seed, as vlab gives cloud-init guests: static address on the NIC
+			mkdir -p "$dir/seed-$n"
+			printf 'instance-id: bt-%s-%s\nlocal-hostname: bt\n' "$v" "$n" >"$dir/seed-$n/meta-data"
+			printf '#cloud-config\nmanage_etc_hosts: false\n' >"$dir/seed-$n/user-data"
+			printf 'version: 2\nethernets:\n  eth0:\n    match: {macaddress: "52:54:00:be:00:0%s"}\n    set-name: eth0\n    addresses: [172.30.99.2/24]\n' "$n" >"$dir/seed-$n/network-config"
+			xorriso -as mkisofs -quiet -V cidata -J -r -o "$dir/seed-$n.iso" "$dir/seed-$n" 2>/dev/null
+			sed -i "s|</devices>|  <disk type='file' device='cdrom'><driver name='qemu' type='raw'/><source file='$dir/seed-$n.iso'/><target dev='hdc' bus='ide'/><readonly/></disk>\n  </devices>|" "$dir/$dom.xml"
+		fi
 		virsh -q define "$dir/$dom.xml" >/dev/null
 		t0=$(now)
 		virsh -q start "$dom" >/dev/null
 		ok=0
+		kt=
 		while awk -v a="$t0" -v b="$(now)" 'BEGIN{exit !(b-a < 600)}'; do
+			if [ -z "$kt" ] && grep -q 'Linux version' "$log" 2>/dev/null; then kt=$(awk -v a="$t0" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}'); fi
 			if virsh qemu-agent-command --timeout 2 "$dom" '{"execute":"guest-ping"}' >/dev/null 2>&1; then ok=1; break; fi
 			sleep 0.25
 		done
 		t=$(awk -v a="$t0" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}')
-		if [ "$ok" = 1 ]; then times+=("$t"); echo "boot-test: $v run $n: agent answered after ${t}s"
+		if [ "$ok" = 1 ]; then times+=("$t"); echo "boot-test: $v run $n: agent answered after ${t}s (kernel's first console line after ${kt:-?}s)"
 		else times+=("FAIL"); echo "boot-test: $v run $n: NO agent answer after ${t}s; console tail:"; tail -n 30 "$log"; fi
 		if [ "$ok" = 1 ] && [ "$n" = 1 ]; then
 			sleep "${PROBE_DELAY:-0}"
