@@ -39,12 +39,12 @@ test('parseLinks: wireless comes from the predicate', () => {
   assert.equal(links.find((l) => l.name === 've0')?.wireless, undefined);
 });
 
-test('parseAddrs: every IPv4 address with its prefix; empty entries ignored', () => {
+test('parseAddrs: every IPv4 address with its prefix and scope (what an uplink move restores); empty entries ignored', () => {
   assert.deepEqual(parseAddrs(ADDRS), [
-    { ifname: 'lo', cidr: '127.0.0.1/8' },
-    { ifname: 'vlabt0', cidr: '172.16.0.1/16' },
-    { ifname: 've1', cidr: '198.18.0.1/24' },
-    { ifname: 've1', cidr: '198.18.1.1/24' },
+    { ifname: 'lo', cidr: '127.0.0.1/8', scope: 'host' },
+    { ifname: 'vlabt0', cidr: '172.16.0.1/16', scope: 'global' },
+    { ifname: 've1', cidr: '198.18.0.1/24', scope: 'global' },
+    { ifname: 've1', cidr: '198.18.1.1/24', scope: 'global' },
   ]);
 });
 
@@ -52,9 +52,9 @@ test('parseRoutes: default, prefixes, host routes as /32, no blackhole/unreachab
   assert.deepEqual(parseRoutes(ROUTES), [
     { dst: 'default', dev: 've1', gateway: '198.18.0.254' },
     { dst: '10.9.0.0/16', dev: 've1', gateway: '198.18.0.5' },
-    { dst: '172.16.0.0/16', dev: 'vlabt0' },
-    { dst: '198.18.0.0/24', dev: 've1' },
-    { dst: '198.18.1.0/24', dev: 've1' },
+    { dst: '172.16.0.0/16', dev: 'vlabt0', protocol: 'kernel', scope: 'link', prefsrc: '172.16.0.1' },
+    { dst: '198.18.0.0/24', dev: 've1', protocol: 'kernel', scope: 'link', prefsrc: '198.18.0.1' },
+    { dst: '198.18.1.0/24', dev: 've1', protocol: 'kernel', scope: 'link', prefsrc: '198.18.1.1' },
     { dst: '10.1.2.3/32', dev: 've1', gateway: '198.18.0.5' },
   ]);
 });
