@@ -2,7 +2,11 @@
 # The test command (README): `npm test` = scripts/test.sh all.
 #   unit         fast unit and golden tests (no root, no host changes)
 #   integration  sandboxed tests: a private libvirtd, real bridges, iptables and guests (root)
-#   all          bootstrap what is missing, then unit + integration
+#   all          bootstrap what is missing, then unit + integration + one real Debian guest
+#   guests       every real Debian guest (vm-images/debian: ifupdown, networkd, netplan,
+#                networkmanager, cloud-init): builds the images, then their end-to-end tests
+# VLAB_GUESTS=a,b picks the real guests; by default `all` rotates through them, one per run
+# (chosen by the number of commits), to keep CI well inside its time budget.
 # Ends with one line "tests: N passed, N failed, N skipped" summing every stage.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -45,13 +49,40 @@ if [ "$mode" = all ] || [ "$mode" = integration ]; then
 		# shellcheck disable=SC2046
 		node_test sandbox $(find test/sandbox -name '*.test.ts' | sort)
 		stage "integration tests (inside one sandbox per file)"
-		for f in $(find test/integration -name '*.test.ts' | sort); do
+		for f in $(find test/integration -name '*.test.ts' -not -name 'lab-stacks.test.ts' | sort); do
 			t0=$(date +%s)
 			bash scripts/sandbox.sh -- node --import tsx --test --test-concurrency=1 --test-reporter=spec "$f" 2>&1 |
 				tee "$out/int-$(basename "$f" .test.ts).log"
 			[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 			echo "  ($f: $(( $(date +%s) - t0 ))s)"
 		done
+	fi
+fi
+
+if [ "$mode" = all ] || [ "$mode" = guests ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "SKIPPED real-guest tests: they need root (debootstrap, a private libvirtd). Run: sudo npm run test:guests"
+	else
+		all_guests=(ifupdown networkd netplan networkmanager cloud-init)
+		if [ -n "${VLAB_GUESTS:-}" ]; then
+			guests=$VLAB_GUESTS
+		elif [ "$mode" = guests ]; then
+			guests=$(IFS=,; echo "${all_guests[*]}")
+		else
+			n=$(git rev-list --count HEAD 2>/dev/null || echo 0)
+			guests=${all_guests[$((n % ${#all_guests[@]}))]}
+		fi
+		stage "real Debian guests: $guests (build)"
+		t0=$(date +%s)
+		# shellcheck disable=SC2046
+		bash vm-images/debian/build.sh $(echo "$guests" | tr ',' ' ') || status=1
+		echo "  (images: $(( $(date +%s) - t0 ))s)"
+		stage "real Debian guests: $guests (end to end)"
+		t0=$(date +%s)
+		VLAB_GUESTS=$guests bash scripts/sandbox.sh -- node --import tsx --test --test-concurrency=1 --test-reporter=spec \
+			test/integration/lab-stacks.test.ts 2>&1 | tee "$out/int-stacks.log"
+		[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+		echo "  (real guests: $(( $(date +%s) - t0 ))s)"
 	fi
 fi
 

@@ -65,7 +65,15 @@ export async function applyUp(ctx: UpContext): Promise<UpReport> {
               if (a.details.kind !== 'guest.ready') throw new Error('unreachable');
               const define = plan.actions.find((x) => x.details.kind === 'domain.define' && x.details.name === a.target);
               const consoleLog = define?.details.kind === 'domain.define' ? define.details.consoleLog : '';
-              const r = await waitReady(ctx.host.agent, a.details.guest, a.details.domain, a.details.interfaces, { timeoutSec: ctx.readyTimeoutSec, consoleLog });
+              const guestName = a.details.guest;
+              const config = plan.actions.find((x) => x.details.kind === 'guest.config' && x.details.guest === guestName)?.details;
+              const configPath =
+                config?.kind === 'guest.config'
+                  ? config.seedIso
+                    ? `${config.seedIso} (network-config)`
+                    : `${report.stacks[guestName] ?? config.stack}: ${config.files[0]?.path ?? 'files'} inside ${config.disk}`
+                  : undefined;
+              const r = await waitReady(ctx.host.agent, a.details.guest, a.details.domain, a.details.interfaces, { timeoutSec: ctx.readyTimeoutSec, consoleLog, ...(configPath ? { configPath } : {}) });
               progress.line(`  ${a.details.guest.padEnd(12)} ready in ${r.readySec.toFixed(1)}s (agent ${r.agentSec.toFixed(1)}s)  ${r.addresses.join(', ')}`);
               return r;
             }),

@@ -116,7 +116,7 @@ step() {
 	"$@"
 	local dt
 	dt=$(elapsed "$t0")
-	timings+=("$(printf '%-26s %7ss' "$name" "$dt")")
+	timings+=("$(printf '%-30s %7ss' "$name" "$dt")")
 	say "[$scope] $name: ${dt}s"
 }
 scope=setup
@@ -316,7 +316,7 @@ ensure_base() {
 		echo "built $(date -u +%Y-%m-%dT%H:%M:%SZ) kernel $kver"
 		in_chroot "$r" dpkg-query -W -f='${Package} ${Version}\n'
 	} >"$base_dir/.stamp.new"
-	printf '%s\n' "${timings[@]}" "$(printf '%-26s %7ss' total "$(elapsed "$t0")")" >"$base_dir/build-times.txt"
+	printf '%s\n' "${timings[@]}" "$(printf '%-30s %7ss' total "$(elapsed "$t0")")" >"$base_dir/build-times.txt"
 	mv -f "$base_dir/.stamp.new" "$base_dir/.stamp"
 	cp "$log" "$base_dir/build.log"
 	rm -rf --one-file-system "$work"
@@ -421,6 +421,7 @@ EOF
 # --- variants: what every image gets ----------------------------------------------------
 finalize() {
 	local r=$1 v=$2 uuid=$3 kver=$4 days
+	rm -f "$r/etc/hostname" "$r/etc/hosts" # (debootstrap copies the build host's, mode included)
 	echo debian >"$r/etc/hostname"
 	printf '127.0.0.1\tlocalhost\n127.0.1.1\tdebian\n\n::1\t\tlocalhost ip6-localhost ip6-loopback\nff02::1\t\tip6-allnodes\nff02::2\t\tip6-allrouters\n' >"$r/etc/hosts"
 	printf '# <file system> <mount point> <type> <options> <dump> <pass>\nUUID=%s / ext4 rw,errors=remount-ro 0 1\n' "$uuid" >"$r/etc/fstab"
@@ -452,6 +453,7 @@ finalize() {
 	find "$r/var/log" -type f -exec truncate -s 0 {} +
 	rm -f "$r/usr/sbin/policy-rc.d"
 	: >"$r/etc/resolv.conf"
+	chmod 0644 "$r"/etc/{hostname,hosts,fstab,resolv.conf}
 	# Every time stamp no later than SOURCE_DATE_EPOCH.
 	find "$r" -xdev -newermt "@$SOURCE_DATE_EPOCH" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 }
@@ -480,11 +482,11 @@ EOF
 	MKE2FS_CONFIG=$work/mke2fs.conf mke2fs -q -F -t ext4 -T default -L "$label" -m 0 \
 		-U "$uuid" -E "root_owner=0:0,hash_seed=$seed,lazy_itable_init=0" \
 		-d "$tree" "$img" "$size" >/dev/null
-	# mke2fs -d copies each file's ctime (the extraction time): one debugfs
-	# batch sets them all to SOURCE_DATE_EPOCH.
+	# mke2fs -d copies each file's ctime and atime (extraction and build
+	# times): one debugfs batch sets them all to SOURCE_DATE_EPOCH.
 	(cd "$tree" && find . -xdev | sed -e 's|^\.||' -e 's|^$|/|' | LC_ALL=C sort) |
-		awk -v t="@$SOURCE_DATE_EPOCH" '{ printf "sif \"%s\" ctime %s\n", $0, t }' >"$work/fixup.debugfs"
-	echo 'sif /lost+found ctime @'"$SOURCE_DATE_EPOCH" >>"$work/fixup.debugfs"
+		awk -v t="@$SOURCE_DATE_EPOCH" '{ printf "sif \"%s\" ctime %s\nsif \"%s\" atime %s\n", $0, t, $0, t }' >"$work/fixup.debugfs"
+	printf 'sif /lost+found ctime @%s\nsif /lost+found atime @%s\n' "$SOURCE_DATE_EPOCH" "$SOURCE_DATE_EPOCH" >>"$work/fixup.debugfs"
 	debugfs -w -f "$work/fixup.debugfs" "$img" >"$work/debugfs.log" 2>&1 ||
 		die "debugfs could not fix up times: $(tail -n 3 "$work/debugfs.log")"
 	debugfs -w -R "ssv kbytes_written 0" "$img" >>"$work/debugfs.log" 2>&1
@@ -503,16 +505,15 @@ extract_vmlinux() {
 	cp "$img" "$dst"
 }
 
-# make_grub_disk TREE RAW UUID SEED: MBR disk, one ext4 partition, GRUB (i386-pc).
+# make_grub_disk TREE RAW UUID SEED KVER: MBR disk, one ext4 partition from
+# 1 MiB, GRUB (i386-pc) in the MBR and the gap before the partition.
 make_grub_disk() {
 	local tree=$1 raw=$2 uuid=$3 seed=$4 kver=$5
-	local grubdir=$tree/usr/lib/grub/i386-pc
-	[ -f "$grubdir/boot.img" ] || die "grub-pc is not installed in the tree ($grubdir/boot.img missing)"
-	mkdir -p "$tree/boot/grub/i386-pc"
-	cp "$grubdir"/*.mod "$grubdir"/*.lst "$tree/boot/grub/i386-pc/"
+	[ -f "$tree/usr/lib/grub/i386-pc/boot.img" ] || die "grub-pc is not installed in the tree"
+	mkdir -p "$tree/boot/grub"
 	cat >"$tree/boot/grub/grub.cfg" <<EOF
 # vlab Debian 12 test image (vm-images/debian/build.sh); update-grub replaces
-# this file with one from /etc/default/grub (serial console kept).
+# this file with one made from /etc/default/grub (serial console kept).
 serial --unit=0 --speed=115200
 terminal_input serial console
 terminal_output serial console
@@ -526,39 +527,57 @@ menuentry 'Debian GNU/Linux 12, $kver' {
 	initrd /boot/initrd.img-$kver
 }
 EOF
-	touch -h -d "@$SOURCE_DATE_EPOCH" "$tree/boot/grub" "$tree/boot/grub/i386-pc" "$tree/boot/grub/grub.cfg" "$tree/boot/grub/i386-pc"/*
+	install_grub "$tree" "$uuid"
+	find "$tree/boot/grub" -newermt "@$SOURCE_DATE_EPOCH" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 	local total part_off=$((2048 * 512))
 	total=$(numfmt --from=iec "$disk_size")
 	make_fs "$tree" "$work/part.raw" "$(((total - part_off) / 1024))k" root "$uuid" "$seed"
 	rm -f "$raw"
 	truncate -s "$total" "$raw"
-	printf 'label: dos\nlabel-id: 0x%s\nstart=2048, type=83, bootable\n' "${uuid:0:8}" | sfdisk -q "$raw"
+	mbr_table | sfdisk -q "$raw"
 	dd if="$work/part.raw" of="$raw" bs=1M seek=1 conv=notrunc,sparse status=none
 	rm -f "$work/part.raw"
-	install_grub "$tree" "$raw"
+	# GRUB's boot code (MBR bytes 0-439; the disk signature and partition
+	# table stay) and core.img (sectors 1-2047), as grub-install wrote them.
+	dd if="$work/grub-boot.bin" of="$raw" bs=440 count=1 conv=notrunc status=none
+	dd if="$work/grub-boot.bin" of="$raw" bs=512 skip=1 seek=1 count=2047 conv=notrunc status=none
 }
+mbr_table() { printf 'label: dos\nlabel-id: 0x5e1f7a1b\nstart=2048, type=83, bootable\n'; }
 
-# install_grub TREE RAW: writes GRUB's boot sector and core image into RAW.
-# There are no loop partition devices here (losetup -P makes no loopNp1), so
-# the disk is one loop device and its partition a second one (--offset);
-# grub-install (the image's own, in a chroot) finds the two are different
-# devices and makes core.img look for the root filesystem by UUID
-# (search.fs_uuid), which then works on any BIOS disk.
+# install_grub TREE UUID: runs grub-install (the image's own grub-pc 2.06, in
+# a chroot) on a small scratch disk with the same layout whose partition has
+# the image's filesystem UUID. Fills TREE/boot/grub with what grub-install
+# wrote there and keeps the scratch disk's first MiB (boot code + core.img)
+# in $work/grub-boot.bin. Nothing of core.img depends on the filesystem's
+# contents (it finds the root by UUID), so the final filesystem is then made
+# with mke2fs -d like the other variants, reproducibly, never mounted.
+# Loop devices here get no partition nodes (losetup -P makes no loop0p1):
+# the partition is a second loop device (--offset); grub-install sees two
+# different devices and puts "search.fs_uuid UUID root" in core.img's load.cfg.
 install_grub() {
-	local tree=$1 raw=$2 disk_loop part_loop mnt=$1/mnt
-	disk_loop=$(losetup --find --show "$raw")
+	local tree=$1 uuid=$2 scratch=$work/grub-scratch.raw disk_loop part_loop mnt=$1/mnt
+	rm -f "$scratch"
+	truncate -s 64M "$scratch"
+	mbr_table | sfdisk -q "$scratch"
+	disk_loop=$(losetup --find --show "$scratch")
 	loops+=("$disk_loop")
-	part_loop=$(losetup --find --show --offset $((2048 * 512)) "$raw")
+	part_loop=$(losetup --find --show --offset $((2048 * 512)) "$scratch")
 	loops+=("$part_loop")
+	mke2fs -q -F -t ext4 -U "$uuid" "$part_loop" >/dev/null
 	mount -t ext4 "$part_loop" "$mnt" && mounts+=("$mnt")
 	chroot_mount "$tree"
 	in_chroot "$tree" grub-install --target=i386-pc --boot-directory=/mnt/boot \
 		--modules="part_msdos ext2 search_fs_uuid" "$disk_loop" >>"$log" 2>&1 ||
 		die "grub-install failed: $(tail -n 5 "$log")"
 	grep -h . "$mnt/boot/grub/i386-pc/load.cfg" >>"$log" 2>/dev/null || true
-	chroot_umount
+	grep -q "search.fs_uuid $uuid" "$mnt/boot/grub/i386-pc/load.cfg" ||
+		die "grub-install did not make core.img search for $uuid"
+	cp -a "$mnt/boot/grub/." "$tree/boot/grub/"
+	chroot_umount # (and $mnt)
 	losetup -d "$part_loop" "$disk_loop"
 	loops=()
+	dd if="$scratch" of="$work/grub-boot.bin" bs=512 count=2048 status=none
+	rm -f "$scratch"
 }
 
 # --- one variant ------------------------------------------------------------------------------
@@ -641,7 +660,7 @@ build_variant() {
 	} >"$o/image.yaml"
 	chmod 0644 "$o"/*
 	touch -d "@$SOURCE_DATE_EPOCH" "$o"/*
-	printf '%s\n' "${timings[@]}" "$(printf '%-26s %7ss' total "$(elapsed "$t0")")" >"$o/build-times.txt"
+	printf '%s\n' "${timings[@]}" "$(printf '%-30s %7ss' total "$(elapsed "$t0")")" >"$o/build-times.txt"
 	cp "$log" "$o/build.log"
 	{
 		echo "$h"
