@@ -18,7 +18,9 @@ export interface ReadyResult {
 /** The last lines of a guest's serial console log, for error messages. */
 export function consoleTail(file: string, lines = 15): string {
   try {
-    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+    // Without terminal escape codes and carriage returns: this goes into an error message.
+    const text = fs.readFileSync(file, 'utf8').replace(/\x1B\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
+    return text.split('\n').filter((l) => l.trim()).slice(-lines).join('\n');
   } catch {
     return '(no console log)';
   }

@@ -11,6 +11,7 @@ import { doAction } from './do-action.js';
 import { waitReady, type ReadyResult } from './readiness.js';
 import { injectConfig } from './inject.js';
 import { isDryRun } from '../host/run.js';
+import { HostError } from '../errors.js';
 
 const PHASES: { title: string; kinds: ActionKind[] }[] = [
   { title: 'Host networking', kinds: ['bridge.create', 'bridge.address', 'uplink.attach', 'sysctl.forward', 'iptables.rule', 'libvirt.network'] },
@@ -60,7 +61,7 @@ export async function applyUp(ctx: UpContext): Promise<UpReport> {
         todo.forEach((a) => done.add(a.id));
       } else if (phase.kinds.includes('guest.ready')) {
         if (!isDryRun()) {
-          report.ready = await Promise.all(
+          const settled = await Promise.allSettled(
             todo.map(async (a) => {
               if (a.details.kind !== 'guest.ready') throw new Error('unreachable');
               const define = plan.actions.find((x) => x.details.kind === 'domain.define' && x.details.name === a.target);
@@ -78,6 +79,12 @@ export async function applyUp(ctx: UpContext): Promise<UpReport> {
               return r;
             }),
           );
+          const failed = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as Error] : []));
+          if (failed.length === 1) throw failed[0];
+          if (failed.length > 1) {
+            throw new HostError(`${failed.length} guests did not come up:\n` + failed.map((e) => e.message).join('\n'), (failed[0] as HostError).hint);
+          }
+          report.ready = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
         }
         todo.forEach((a) => done.add(a.id));
       } else {
