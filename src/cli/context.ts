@@ -84,8 +84,8 @@ export async function resolveLabImages(loaded: LoadedLab, host: Host): Promise<R
 export async function factsFor(loaded: LoadedLab, host: Host): Promise<HostFacts> {
   const root = stateRoot(process.env.VLAB_STATE_DIR);
   const paths = labPaths(root, loaded.lab.name);
-  await resolveLabImages(loaded, host);
-  const facts = await gatherFacts(loaded.lab, host, root);
+  const images = await resolveLabImages(loaded, host);
+  const facts = await gatherFacts(loaded.lab, host, root, images);
   facts.stateRoot = root;
   facts.stateDir = paths.dir;
   facts.stateFiles = listFiles(paths.dir);

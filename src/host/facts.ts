@@ -87,7 +87,13 @@ export function readOtherLabs(stateRoot: string, self: string): OtherLabFact[] {
 }
 
 /** Everything the planner needs to know about the host. stateFiles is left empty for the caller. */
-export async function gatherFacts(lab: Lab, host: Host, stateRoot: string): Promise<HostFacts> {
+export async function gatherFacts(
+  lab: Lab,
+  host: Host,
+  stateRoot: string,
+  /** Images already resolved by the caller (validation does it first); resolved here otherwise. */
+  resolved?: HostFacts['images'],
+): Promise<HostFacts> {
   const [links, addresses, routes, ipForward, iptables, libvirt, images] = await Promise.all([
     host.ip.listLinks(),
     host.ip.listAddresses(),
@@ -98,7 +104,7 @@ export async function gatherFacts(lab: Lab, host: Host, stateRoot: string): Prom
     ),
     iptablesFacts(host),
     libvirtFacts(host),
-    resolveImages(lab, host.qemuImg),
+    resolved ?? resolveImages(lab, host.qemuImg),
   ]);
   return {
     links,

@@ -7,6 +7,7 @@ import { consoleLogPath, labPaths, overlayPath } from './paths.js';
 import { libvirtNetworkName } from '../render/network-xml.js';
 import { domainName, renderDomainXml } from '../render/domain-xml.js';
 import { SUPPORTED_NETCONFIG } from '../render/netconfig/index.js';
+import { labHosts } from '../render/hosts.js';
 import { guestEdits, type GuestEdits } from '../render/netconfig/edits.js';
 import { seedIsoPath } from './paths.js';
 
@@ -17,18 +18,11 @@ export function chooseStack(guest: LabGuest, image: ImageInfo | undefined): { st
   return { stack: 'auto', source: 'detected from the disk at up', detect: true };
 }
 
-function hostsOf(lab: Lab): { name: string; address: string }[] {
-  return lab.guests.flatMap((g) => {
-    const a = g.interfaces.find((i) => i.address)?.address;
-    return a ? [{ name: g.name, address: a }] : [];
-  });
-}
-
 export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 'tcg', conflicts: Conflict[], hostSide: Action[] = []): Promise<Action[]> {
   const ruleIds = (bridge: string) => hostSide.filter((a) => a.kind === 'iptables.rule' && a.dependsOn.includes(`bridge.create:${bridge}`)).map((a) => a.id);
   const actions: Action[] = [];
   const paths = labPaths(facts.stateRoot, lab.name);
-  const hosts = hostsOf(lab);
+  const hosts = labHosts(lab);
   for (const guest of lab.guests) {
     const found = facts.images[guest.image];
     const image = found && !isImageProblem(found) ? found : undefined;
