@@ -41,6 +41,13 @@ export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 't
       satisfied: defined || facts.stateFiles.includes(overlay),
       details: { kind: 'disk.overlay', base: image.disk, overlay },
     });
+    if (guest.exec === 'ssh' || (guest.exec === 'auto' && image.exec === 'ssh')) {
+      conflicts.push({
+        kind: 'exec-unsupported',
+        message: `guest '${guest.name}': exec: ssh${guest.exec === 'auto' ? ' (from image.yaml)' : ''} is not supported yet; vlab runs commands through the qemu guest agent`,
+        hint: `set exec: agent (or auto) on guests.${guest.name}, and give the image qemu-guest-agent`,
+      });
+    }
     const choice = chooseStack(guest, image);
     if (!choice.detect && !SUPPORTED_NETCONFIG.includes(choice.stack)) {
       conflicts.push({
