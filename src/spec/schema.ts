@@ -51,7 +51,7 @@ export const GuestSchema = z
     memory: z.number().int().min(64).max(262144).default(512).describe('Memory in MiB (64-262144).'),
     vcpus: z.number().int().min(1).max(64).default(1).describe('Virtual CPUs (1-64).'),
     netconfig: netconfig.default('auto'),
-    exec: z.enum(['auto', 'agent', 'ssh']).default('auto').describe('How vlab runs commands in the guest.'),
+    exec: z.enum(['auto', 'agent', 'ssh']).default('auto').describe('How vlab runs commands in the guest: the qemu guest agent (agent, auto). ssh is reserved: not supported yet (plan reports a conflict).'),
     template: z.string().optional().describe('Domain XML template file, relative to the lab file. Default: templates/domain.xml.'),
     interfaces: z.array(InterfaceSchema).min(1).max(8).describe('NICs in order: the first is eth0.'),
   })
