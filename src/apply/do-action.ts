@@ -6,6 +6,7 @@ import type { Action } from '../plan/types.js';
 import { BugError } from '../errors.js';
 import { isDryRun } from '../host/run.js';
 import { attachUplink } from './uplink.js';
+import { makeSshKeys } from './ssh-keys.js';
 
 export interface DoContext {
   lab: string;
@@ -64,6 +65,9 @@ export async function doAction(host: Host, action: Action, ctx: DoContext): Prom
       if (state !== 'running') await host.libvirt.startDomain(d.name);
       return;
     }
+    case 'ssh.keys':
+      await makeSshKeys(host, d, ctx.lab);
+      return;
     case 'guest.config':
     case 'guest.ready':
       throw new BugError(`${d.kind} is executed in batches, not by doAction`);

@@ -16,7 +16,7 @@ export interface DownReport {
 }
 
 /** Undo order: persistence first (nothing may bring the lab back meanwhile), then domains, disks, libvirt networks, rules, forwarding, bridges (reverse of up). */
-const ORDER = ['persist.file', 'persist.autostart', 'guest.ready', 'domain.start', 'domain.define', 'guest.config', 'disk.overlay', 'libvirt.network', 'iptables.rule', 'sysctl.forward', 'bridge.address', 'uplink.attach', 'bridge.create'];
+const ORDER = ['persist.file', 'persist.autostart', 'guest.ready', 'domain.start', 'domain.define', 'guest.config', 'ssh.keys', 'disk.overlay', 'libvirt.network', 'iptables.rule', 'sysctl.forward', 'bridge.address', 'uplink.attach', 'bridge.create'];
 
 export async function applyDown(host: Host, store: StateStore, state: LabState, opts: { progress: Progress; forwardingNeededElsewhere: boolean }): Promise<DownReport> {
   const report: DownReport = { undone: [], failed: [] };

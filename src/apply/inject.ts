@@ -14,9 +14,15 @@ import { SEED_ISO_LABEL } from '../render/netconfig/cloud-init.js';
 import { labHosts } from '../render/hosts.js';
 import { isDryRun } from '../host/run.js';
 import type { DiskJob } from '../host/guest-disk.js';
+import type { LabSshKeys } from '../host/lab-exec.js';
+import { sshMaterialFor } from './ssh-keys.js';
 
-/** Returns the stack used per guest (with the evidence when it was detected). */
-export async function injectConfig(host: Host, actions: Action[], lab: Lab, update: (text: string) => void): Promise<Record<string, string>> {
+
+/**
+ * Returns the stack used per guest (with the evidence when it was detected). Guests reached
+ * over SSH get their files rendered again here with the real keys (the plan shows placeholders).
+ */
+export async function injectConfig(host: Host, actions: Action[], lab: Lab, sshKeys: LabSshKeys | undefined, update: (text: string) => void): Promise<Record<string, string>> {
   const stacks: Record<string, string> = {};
   const hosts = labHosts(lab);
   const jobs: DiskJob[] = [];
@@ -25,13 +31,15 @@ export async function injectConfig(host: Host, actions: Action[], lab: Lab, upda
     const d = a.details;
     const guest = lab.guests.find((g) => g.name === d.guest)!;
     stacks[d.guest] = d.stack;
+    const ssh = isDryRun() ? undefined : sshMaterialFor(host, sshKeys, d.guest);
+    const files = ssh && !d.detect ? guestEdits({ lab, guest, hosts, ssh }, d.stack as GuestEdits['stack']).files : d.files;
     if (d.target === 'seed-iso') {
       if (!d.seedIso) throw new Error(`inject: ${d.guest} has no seed ISO path`);
       update(`seed ISO for ${d.guest}`);
-      if (!isDryRun()) await host.seedIsos.build(d.seedIso, d.files, SEED_ISO_LABEL);
+      if (!isDryRun()) await host.seedIsos.build(d.seedIso, files, SEED_ISO_LABEL);
       continue;
     }
-    const job: DiskJob = { disk: d.disk, files: d.files, remove: d.remove, links: d.links };
+    const job: DiskJob = { disk: d.disk, files, remove: d.remove, links: d.links };
     if (d.detect) {
       job.detect = true;
       job.render = (detected) => {
@@ -41,7 +49,7 @@ export async function injectConfig(host: Host, actions: Action[], lab: Lab, upda
             `set netconfig: on guests.${d.guest} (one of ${SUPPORTED_NETCONFIG.join(', ')}) or in the image's image.yaml`,
           );
         }
-        const edits: GuestEdits = guestEdits({ lab, guest, hosts }, detected.stack);
+        const edits: GuestEdits = guestEdits({ lab, guest, hosts, ...(ssh ? { ssh } : {}) }, detected.stack);
         stacks[d.guest] = `${detected.stack} (detected: ${detected.evidence.join(', ')})`;
         return { files: edits.files, remove: edits.remove, links: edits.links };
       };

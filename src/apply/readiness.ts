@@ -33,16 +33,17 @@ export async function waitReady(
   expected: ExpectedNic[],
   opts: { timeoutSec: number; consoleLog: string; configPath?: string },
 ): Promise<ReadyResult> {
+  const via = exec.transport?.(domain) ?? 'agent';
   const t0 = performance.now();
   const deadline = t0 + opts.timeoutSec * 1000;
   const elapsed = () => (performance.now() - t0) / 1000;
   const failure = (what: string) =>
     new HostError(
       `guest '${guest}' ${what}\n  last lines of its console (${opts.consoleLog}):\n    ${consoleTail(opts.consoleLog).split('\n').join('\n    ')}`,
-      `raise --timeout (now ${opts.timeoutSec}s) on a slow host; check the image has qemu-guest-agent; run \`vlab down\` to clean up`,
+      `raise --timeout (now ${opts.timeoutSec}s) on a slow host; check the image has ${via === 'agent' ? 'qemu-guest-agent' : via === 'ssh' ? 'an SSH server' : 'qemu-guest-agent or an SSH server'}; run \`vlab down\` to clean up`,
     );
   while (!(await exec.ping(domain, 3000).catch(() => false))) {
-    if (performance.now() > deadline) throw failure(`did not answer through the guest agent within ${opts.timeoutSec}s`);
+    if (performance.now() > deadline) throw failure(`did not answer through ${via === 'agent' ? 'the guest agent' : via} within ${opts.timeoutSec}s`);
     await sleep(500);
   }
   const agentSec = elapsed();

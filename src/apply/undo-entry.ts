@@ -90,6 +90,10 @@ export async function undoEntry(host: Host, e: JournalEntry, ctx: UndoContext): 
       return `${e.id}: goes with the overlay`;
     case 'guest.ready':
       return `${e.id}: nothing to undo`;
+    case 'ssh.keys':
+      if (!d.dir.startsWith(ctx.stateDir + '/')) throw new HostError(`SSH key folder ${d.dir} is outside the lab's state dir; not removing it`);
+      fs.rmSync(d.dir, { recursive: true, force: true });
+      return `SSH keys ${d.dir}: removed`;
     case 'persist.file':
       return undoPersistFile(d, ctx.lab);
     case 'persist.autostart':

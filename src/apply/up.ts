@@ -12,10 +12,11 @@ import { waitReady, type ReadyResult } from './readiness.js';
 import { injectConfig } from './inject.js';
 import { isDryRun } from '../host/run.js';
 import { HostError } from '../errors.js';
+import { LabExec, sshKeysOf } from '../host/lab-exec.js';
 
 const PHASES: { title: string; kinds: ActionKind[] }[] = [
   { title: 'Host networking', kinds: ['bridge.create', 'bridge.address', 'uplink.attach', 'sysctl.forward', 'iptables.rule', 'libvirt.network'] },
-  { title: 'Guest disks', kinds: ['disk.overlay'] },
+  { title: 'Guest disks', kinds: ['disk.overlay', 'ssh.keys'] },
   { title: 'Guest configuration', kinds: ['guest.config'] },
   { title: 'Domains', kinds: ['domain.define', 'domain.start'] },
   { title: 'Guests ready', kinds: ['guest.ready'] },
@@ -55,12 +56,13 @@ export async function applyUp(ctx: UpContext): Promise<UpReport> {
     try {
       if (phase.kinds.includes('guest.config')) {
         await runRecorded(ctx, todo, async () => {
-          const stacks = await injectConfig(ctx.host, todo, ctx.lab, (t) => progress.update(t));
+          const stacks = await injectConfig(ctx.host, todo, ctx.lab, sshKeysOf(plan.actions), (t) => progress.update(t));
           Object.assign(report.stacks, stacks);
         });
         todo.forEach((a) => done.add(a.id));
       } else if (phase.kinds.includes('guest.ready')) {
         if (!isDryRun()) {
+          const exec = new LabExec(ctx.host.agent, sshKeysOf(plan.actions));
           const settled = await Promise.allSettled(
             todo.map(async (a) => {
               if (a.details.kind !== 'guest.ready') throw new Error('unreachable');
@@ -74,7 +76,7 @@ export async function applyUp(ctx: UpContext): Promise<UpReport> {
                     ? `${config.seedIso} (network-config)`
                     : `${report.stacks[guestName] ?? config.stack}: ${config.files[0]?.path ?? 'files'} inside ${config.disk}`
                   : undefined;
-              const r = await waitReady(ctx.host.agent, a.details.guest, a.details.domain, a.details.interfaces, { timeoutSec: ctx.readyTimeoutSec, consoleLog, ...(configPath ? { configPath } : {}) });
+              const r = await waitReady(exec, a.details.guest, a.details.domain, a.details.interfaces, { timeoutSec: ctx.readyTimeoutSec, consoleLog, ...(configPath ? { configPath } : {}) });
               progress.line(`  ${a.details.guest.padEnd(12)} ready in ${r.readySec.toFixed(1)}s (agent ${r.agentSec.toFixed(1)}s)  ${r.addresses.join(', ')}`);
               return r;
             }),

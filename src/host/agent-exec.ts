@@ -69,4 +69,8 @@ export class AgentExec implements GuestExec {
       return false;
     }
   }
+
+  transport(): string {
+    return 'agent';
+  }
 }

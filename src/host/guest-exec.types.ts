@@ -14,4 +14,6 @@ export interface GuestExec {
   exec(domain: string, argv: string[], opts?: { timeoutMs?: number; stdin?: string }): Promise<ExecResult>;
   /** True when the transport answers for this domain right now (agent ping / SSH handshake). */
   ping(domain: string, timeoutMs?: number): Promise<boolean>;
+  /** Name of the transport(s) used for this domain, for messages: `agent`, `ssh`, `agent or ssh`. */
+  transport?(domain: string): string;
 }

@@ -8,6 +8,7 @@ import { LibvirtClient, type Libvirt } from './libvirt.js';
 import { QemuImgCommand, type QemuImg } from './qemu-img.js';
 import { SysctlCommand, type Sysctl } from './sysctl.js';
 import { XorrisoSeedIsos, type SeedIsos } from './seed-iso.js';
+import { SshKeygenCommand, type SshKeygen } from './ssh-keygen.js';
 
 export interface Host {
   ip: IpRoute;
@@ -18,8 +19,10 @@ export interface Host {
   disks: GuestDisks;
   /** cloud-init NoCloud seed ISOs. */
   seedIsos: SeedIsos;
-  /** Runs commands in guests (qemu guest agent). */
+  /** Runs commands in guests (qemu guest agent); LabExec adds SSH per lab. */
   agent: GuestExec;
+  /** Key pairs for the ssh transport. */
+  sshKeygen: SshKeygen;
 }
 
 export interface CreateHostOptions {
@@ -48,7 +51,8 @@ export function createHost(opts: CreateHostOptions = {}): Host {
     disks: new GuestfishDisks(opts.kvm !== undefined ? { kvm: opts.kvm } : {}),
     seedIsos: new XorrisoSeedIsos(),
     agent: new AgentExec(libvirt),
+    sshKeygen: new SshKeygenCommand(),
   };
 }
 
-export type { IpRoute, Iptables, Sysctl, Libvirt, QemuImg, GuestDisks, GuestExec, SeedIsos };
+export type { IpRoute, Iptables, Sysctl, Libvirt, QemuImg, GuestDisks, GuestExec, SeedIsos, SshKeygen };

@@ -25,6 +25,8 @@ export interface RunResult {
   durationMs: number;
   /** True when dry-run skipped the command. */
   skipped: boolean;
+  /** True when timeoutMs killed the command (exitCode is then 124). */
+  timedOut: boolean;
 }
 
 /** One line of the verbose trace. */
@@ -62,7 +64,7 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<RunRes
   const started = performance.now();
   if (settings.dryRun && !opts.readOnly) {
     settings.trace?.({ argv, exitCode: undefined, durationMs: 0, skipped: true });
-    return { argv, exitCode: 0, stdout: '', stderr: '', durationMs: 0, skipped: true };
+    return { argv, exitCode: 0, stdout: '', stderr: '', durationMs: 0, skipped: true, timedOut: false };
   }
   const result = await execa(file, args, {
     input: opts.input,
@@ -81,7 +83,7 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<RunRes
     const notFound = (result as { code?: string }).code === 'ENOENT';
     throw new CommandError(argv, result.exitCode, stderr, notFound ? `'${file}' is not installed or not on PATH` : hint);
   }
-  return { argv, exitCode, stdout: String(result.stdout ?? ''), stderr, durationMs, skipped: false };
+  return { argv, exitCode, stdout: String(result.stdout ?? ''), stderr, durationMs, skipped: false, timedOut: result.timedOut === true };
 }
 
 /**

@@ -9,7 +9,10 @@ import { domainName, renderDomainXml } from '../render/domain-xml.js';
 import { SUPPORTED_NETCONFIG } from '../render/netconfig/index.js';
 import { labHosts } from '../render/hosts.js';
 import { guestEdits, type GuestEdits } from '../render/netconfig/edits.js';
-import { seedIsoPath } from './paths.js';
+import { hostKeyPath, seedIsoPath, sshPaths } from './paths.js';
+import { chooseExec, hostKeyAlias, usesSsh, type ExecChoice } from './exec-transport.js';
+import { placeholderMaterial } from '../render/ssh-files.js';
+import type { SshGuest } from './types.js';
 
 /** Which network stack a guest gets, and who decided: the lab file, the image, or disk inspection at `up`. */
 export function chooseStack(guest: LabGuest, image: ImageInfo | undefined): { stack: string; source: string; detect: boolean } {
@@ -23,9 +26,15 @@ export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 't
   const actions: Action[] = [];
   const paths = labPaths(facts.stateRoot, lab.name);
   const hosts = labHosts(lab);
-  for (const guest of lab.guests) {
+  const imageOf = (guest: LabGuest) => {
     const found = facts.images[guest.image];
-    const image = found && !isImageProblem(found) ? found : undefined;
+    return found && !isImageProblem(found) ? found : undefined;
+  };
+  const choices = new Map<string, ExecChoice>(lab.guests.map((g) => [g.name, chooseExec(lab, g, imageOf(g))]));
+  const keys = sshKeysAction(lab, facts, choices);
+  if (keys) actions.push(keys);
+  for (const guest of lab.guests) {
+    const image = imageOf(guest);
     if (!image) continue; // reported as a validation problem by the caller
     const dom = domainName(lab, guest);
     const domFact = facts.libvirt.domains.find((d) => d.name === dom);
@@ -41,13 +50,15 @@ export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 't
       satisfied: defined || facts.stateFiles.includes(overlay),
       details: { kind: 'disk.overlay', base: image.disk, overlay },
     });
-    if (guest.exec === 'ssh' || (guest.exec === 'auto' && image.exec === 'ssh')) {
+    const exec = choices.get(guest.name)!;
+    if (exec.mode === 'ssh' && !exec.sshAddress) {
       conflicts.push({
-        kind: 'exec-unsupported',
-        message: `guest '${guest.name}': exec: ssh${guest.exec === 'auto' ? ' (from image.yaml)' : ''} is not supported yet; vlab runs commands through the qemu guest agent`,
-        hint: `set exec: agent (or auto) on guests.${guest.name}, and give the image qemu-guest-agent`,
+        kind: 'exec-ssh-unreachable',
+        message: `guest '${guest.name}': exec: ssh (from ${exec.source}) needs a static address on a network where the host has an address (a network with cidr, or a bridged uplink with cidr); it has none`,
+        hint: `give one of guests.${guest.name}.interfaces an address on such a network, or set exec: agent`,
       });
     }
+    const ssh = usesSsh(exec) ? placeholderMaterial(lab.name, guest.name) : undefined;
     const choice = chooseStack(guest, image);
     if (!choice.detect && !SUPPORTED_NETCONFIG.includes(choice.stack)) {
       conflicts.push({
@@ -57,7 +68,7 @@ export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 't
       });
     }
     const edits: GuestEdits | undefined =
-      choice.detect || !SUPPORTED_NETCONFIG.includes(choice.stack) ? undefined : guestEdits({ lab, guest, hosts }, choice.stack as GuestEdits['stack']);
+      choice.detect || !SUPPORTED_NETCONFIG.includes(choice.stack) ? undefined : guestEdits({ lab, guest, hosts, ...(ssh ? { ssh } : {}) }, choice.stack as GuestEdits['stack']);
     const files = edits?.files ?? [];
     const seedIso = edits?.target === 'seed-iso' ? seedIsoPath(paths, guest.name) : undefined;
     const configId = `guest.config:${guest.name}`;
@@ -67,11 +78,11 @@ export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 't
       target: overlay,
       description: seedIso
         ? `build cloud-init NoCloud seed ISO ${seedIso} for ${guest.name} (${choice.source}; the disk is left untouched): ${files.map((f) => f.path).join(', ')}`
-        : `write ${choice.stack} network configuration, hostname and /etc/hosts into ${guest.name}'s overlay (${choice.source})` +
+        : `write ${choice.stack} network configuration, hostname and /etc/hosts${ssh ? ' and the SSH keys' : ''} into ${guest.name}'s overlay (${choice.source})` +
           (files.length ? `: ${files.map((f) => f.path).join(', ')}` : '') +
           (edits?.remove.length ? `; remove conflicting ${edits.remove.join(', ')}` : '') +
           (edits?.links.length ? `; enable ${edits.links.map((l) => l.target.split('/').pop()).join(', ')}` : ''),
-      dependsOn: [overlayId],
+      dependsOn: ssh && keys ? [overlayId, keys.id] : [overlayId],
       satisfied: defined,
       details: {
         kind: 'guest.config',
@@ -122,11 +133,32 @@ export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 't
       id: `guest.ready:${guest.name}`,
       kind: 'guest.ready',
       target: dom,
-      description: `wait for ${guest.name}'s agent and confirm ${guest.interfaces.map((i) => `${i.mac}=${i.address ?? 'dhcp'}`).join(', ')}`,
+      description: `wait for ${guest.name} to answer (${exec.mode === 'auto' && exec.sshAddress ? 'agent or ssh' : exec.mode}) and confirm ${guest.interfaces.map((i) => `${i.mac}=${i.address ?? 'dhcp'}`).join(', ')}`,
       dependsOn: [startId],
       satisfied: defined && !!domFact?.active,
       details: { kind: 'guest.ready', guest: guest.name, domain: dom, interfaces: guest.interfaces.map((i) => ({ mac: i.mac, ...(i.address ? { address: i.address, prefix: i.prefix } : {}) })) },
     });
   }
   return actions;
+}
+
+/** The lab's SSH keys: one action for every guest reached over SSH; undefined when none is. */
+function sshKeysAction(lab: Lab, facts: HostFacts, choices: Map<string, ExecChoice>): Action | undefined {
+  const p = sshPaths(labPaths(facts.stateRoot, lab.name));
+  const guests: SshGuest[] = lab.guests.flatMap((g) => {
+    const c = choices.get(g.name)!;
+    if (!usesSsh(c) || c.mode === 'agent') return [];
+    return [{ guest: g.name, domain: domainName(lab, g), mode: c.mode, address: c.sshAddress!, hostKey: hostKeyPath(p, g.name), alias: hostKeyAlias(lab.name, g.name) }];
+  });
+  if (!guests.length) return undefined;
+  const have = (f: string) => facts.stateFiles.includes(f);
+  return {
+    id: 'ssh.keys',
+    kind: 'ssh.keys',
+    target: p.dir,
+    description: `generate the lab's SSH keys in ${p.dir}: a client key for root logins and an ed25519 host key for ${guests.map((g) => g.guest).join(', ')}, pinned in known_hosts`,
+    dependsOn: [],
+    satisfied: have(p.knownHosts) && have(p.clientKey) && guests.every((g) => have(g.hostKey)),
+    details: { kind: 'ssh.keys', dir: p.dir, clientKey: p.clientKey, knownHosts: p.knownHosts, guests },
+  };
 }

@@ -38,3 +38,20 @@ export function seedIsoPath(p: LabPaths, guest: string): string {
 export function consoleLogPath(p: LabPaths, guest: string): string {
   return path.join(p.console, `${guest}.log`);
 }
+
+/** The lab's SSH files: client key, one host key per guest, known_hosts. */
+export interface SshPaths {
+  dir: string;
+  clientKey: string;
+  knownHosts: string;
+}
+
+export function sshPaths(p: LabPaths): SshPaths {
+  const dir = path.join(p.dir, 'ssh');
+  return { dir, clientKey: path.join(dir, 'id_ed25519'), knownHosts: path.join(dir, 'known_hosts') };
+}
+
+/** A guest's host key pair (private; `.pub` beside it). */
+export function hostKeyPath(p: SshPaths, guest: string): string {
+  return path.join(p.dir, `host_${guest}_ed25519`);
+}

@@ -9,6 +9,7 @@ export type ActionKind =
   | 'iptables.rule'
   | 'libvirt.network'
   | 'disk.overlay'
+  | 'ssh.keys'
   | 'guest.config'
   | 'domain.define'
   | 'domain.start'
@@ -46,6 +47,14 @@ export type ActionDetails =
   | { kind: 'libvirt.network'; name: string; xml: string }
   | { kind: 'disk.overlay'; base: string; overlay: string }
   | {
+      /** The lab's SSH keys (state dir): a client key, a host key per guest, known_hosts pinning them. */
+      kind: 'ssh.keys';
+      dir: string;
+      clientKey: string;
+      knownHosts: string;
+      guests: SshGuest[];
+    }
+  | {
       kind: 'guest.config';
       guest: string;
       disk: string;
@@ -82,6 +91,20 @@ export type ActionDetails =
       object: 'network' | 'domain';
       name: string;
     };
+
+/** A guest vlab reaches over SSH (exec: ssh, or auto when the agent does not answer). */
+export interface SshGuest {
+  guest: string;
+  /** libvirt domain name (what the exec transports are asked about). */
+  domain: string;
+  mode: 'ssh' | 'auto';
+  /** The static address SSH connects to. */
+  address: string;
+  /** The guest's host key (private; `.pub` beside it), in the state dir. */
+  hostKey: string;
+  /** Name the host key is pinned under in known_hosts. */
+  alias: string;
+}
 
 export interface Action {
   /** Stable id, e.g. `bridge.create:isolationbr`. */

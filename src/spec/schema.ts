@@ -51,7 +51,7 @@ export const GuestSchema = z
     memory: z.number().int().min(64).max(262144).default(512).describe('Memory in MiB (64-262144).'),
     vcpus: z.number().int().min(1).max(64).default(1).describe('Virtual CPUs (1-64).'),
     netconfig: netconfig.default('auto'),
-    exec: z.enum(['auto', 'agent', 'ssh']).default('auto').describe('How vlab runs commands in the guest: the qemu guest agent (agent, auto). ssh is reserved: not supported yet (plan reports a conflict).'),
+    exec: z.enum(['auto', 'agent', 'ssh']).default('auto').describe('How vlab runs commands in the guest (`vlab exec`, `verify`, the address check of `up`): `agent` = the qemu guest agent; `ssh` = SSH as root over the lab network with a key vlab makes per lab (needs an SSH server in the image and a static address on a network with cidr); `auto` = the agent when it answers, else SSH. Default: the image\'s `exec:`, else auto.'),
     template: z.string().optional().describe('Domain XML template file, relative to the lab file. Default: templates/domain.xml.'),
     interfaces: z.array(InterfaceSchema).min(1).max(8).describe('NICs in order: the first is eth0.'),
   })

@@ -12,7 +12,7 @@ export interface CheckResult extends Check {
   rttMs?: { min: number; avg: number; max: number };
   /**
    * Why the address was not reachable ('no reply', 'no route', 'host unreachable', ping's error),
-   * why the check could not run ('guest not running', 'agent not answering', 'exec failed: ...'),
+   * why the check could not run ('guest not running', 'agent not answering' / 'ssh not answering', 'exec failed: ...'),
    * or, for a reachable address expected unreachable, 'reachable (N/M replies)'.
    */
   reason?: string;

@@ -64,7 +64,7 @@ async function runGuest(guest: LabGuest, checks: Check[], deps: RunChecksDeps, o
 
   const domain = deps.domainName(guest);
   const answers = await deps.exec.ping(domain, opts.agentTimeoutMs ?? 10_000).catch(() => false);
-  if (!answers) return fail('agent not answering');
+  if (!answers) return fail(`${deps.exec.transport?.(domain) ?? 'agent'} not answering`);
 
   const argv = renderPingScript(checks, { timeoutSec: opts.timeoutSec });
   let stdout: string;

@@ -15,6 +15,7 @@ import { renderCloudInit, renderCloudInitOff, renderNetworkConfig, renderUserDat
 import { netconfigTarget, rendererFor, renderGuestFiles } from '../../src/render/netconfig/index.js';
 import { takesDefaultRoute } from '../../src/render/netconfig/networkd.js';
 import { CASES } from '../golden/netconfig/fixtures.js';
+import { placeholderMaterial } from '../../src/render/ssh-files.js';
 import { needs, scratch } from '../golden/netconfig/tools.js';
 
 const CLOUD_INIT = '/usr/bin/cloud-init';
@@ -66,6 +67,11 @@ test('cloud-init schema validates user-data and the disk stacks\' cloud.cfg.d sn
     assert.equal(r.exitCode, 0, `${name}: ${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /Valid cloud-config/);
   }
+  // with the ssh transport: root's key and the guest's host key
+  const ssh = join(dir, 'ssh.user-data');
+  writeFileSync(ssh, renderUserData({ ...CASES[0]!.input, ssh: placeholderMaterial('lab', 'g') }));
+  const s = await execa(CLOUD_INIT, ['schema', '--config-file', ssh], { reject: false });
+  assert.equal(s.exitCode, 0, `ssh user-data: ${s.stdout}\n${s.stderr}`);
   // cloud.cfg.d files have no #cloud-config line; schema wants one
   const off = join(dir, '99-vlab.cfg');
   writeFileSync(off, `#cloud-config\n${renderCloudInitOff(CASES[0]!.input).content}`);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the "tiny" vlab guest image from Debian packages already installed on
 # this machine (no download): busybox-static, linux-image-amd64,
-# qemu-guest-agent, e2fsprogs, qemu-utils, cpio, gzip.
+# qemu-guest-agent, dropbear-bin (the SSH server for vlab's ssh transport),
+# e2fsprogs, qemu-utils, cpio, gzip.
 #
 #   vm-images/tiny/build.sh [OUTDIR]      (default OUTDIR: this folder)
 #
@@ -39,6 +40,8 @@ fs_hash_seed=5e1f7a1b-0000-4000-8000-00000000cafe
 need() { command -v "$1" >/dev/null 2>&1 || die "'$1' not found: install $2 (apt-get install $2)"; }
 need busybox busybox-static
 need qemu-ga qemu-guest-agent
+need dropbear dropbear-bin
+need dropbearconvert dropbear-bin
 need mke2fs e2fsprogs
 need debugfs e2fsprogs
 need qemu-img qemu-utils
@@ -53,6 +56,8 @@ busybox_bin=/bin/busybox
 # The static busybox is required: the initramfs and guest have no libc for it.
 if ldd "$busybox_bin" >/dev/null 2>&1; then die "$busybox_bin is dynamically linked: install busybox-static"; fi
 qga_bin=$(command -v qemu-ga)
+dropbear_bin=$(command -v dropbear)
+dropbearconvert_bin=$(command -v dropbearconvert)
 
 # --- kernel ------------------------------------------------------------------
 pick_kernel() {
@@ -104,13 +109,14 @@ visit_module() {
 mapfile -t wanted < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$gi/modules")
 for m in "${wanted[@]}"; do visit_module "$m"; done
 
-# --- qemu-ga shared libraries ------------------------------------------------
-mapfile -t qga_libs < <(ldd "$qga_bin" | awk '/=> \//{print $3} /^[[:space:]]*\/[^ ]*ld-linux/{print $1}' | sort -u)
-[ "${#qga_libs[@]}" -gt 0 ] || die "ldd $qga_bin found no libraries"
+# --- shared libraries of the dynamic binaries (qemu-ga, dropbear) -------------
+mapfile -t guest_libs < <(ldd "$qga_bin" "$dropbear_bin" "$dropbearconvert_bin" |
+	awk '/=> \//{print $3} /^[[:space:]]*\/[^ ]*ld-linux/{print $1}' | sort -u)
+[ "${#guest_libs[@]}" -gt 0 ] || die "ldd found no libraries for $qga_bin $dropbear_bin"
 
 # --- input hash / stamp ------------------------------------------------------
 pkg_versions() {
-	dpkg-query -W -f='${Package} ${Version}\n' busybox-static qemu-guest-agent "linux-image-$kver" e2fsprogs 2>/dev/null || true
+	dpkg-query -W -f='${Package} ${Version}\n' busybox-static qemu-guest-agent dropbear-bin "linux-image-$kver" e2fsprogs 2>/dev/null || true
 }
 hash_inputs() {
 	{
@@ -120,8 +126,8 @@ hash_inputs() {
 		sha256sum "$here/build.sh" "$gi"/* | sed "s|$here/||"
 		# the bytes actually copied into the image
 		{
-			sha256sum "$busybox_bin" "$qga_bin" "$vmlinuz"
-			for l in "${qga_libs[@]}"; do sha256sum "$(readlink -f "$l")"; done
+			sha256sum "$busybox_bin" "$qga_bin" "$dropbear_bin" "$dropbearconvert_bin" "$vmlinuz"
+			for l in "${guest_libs[@]}"; do sha256sum "$(readlink -f "$l")"; done
 			for m in "${mod_order[@]}"; do sha256sum "$(modinfo -k "$kver" -n "$m")"; done
 		} | awk '{print $1}'
 	} | sha256sum | awk '{print $1}'
@@ -204,15 +210,17 @@ find "$ir" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 # --- root filesystem -------------------------------------------------------------
 rf=$build/rootfs
 mkdir -p "$rf"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,dev,proc,sys,run,tmp,root,mnt,var/log,var/lib}
-mkdir -p "$rf"/etc/{network,tiny,udhcpc} "$rf/usr/share/udhcpc"
+mkdir -p "$rf"/etc/{network,tiny,udhcpc,dropbear} "$rf/usr/share/udhcpc"
 chmod 1777 "$rf/tmp"
 chmod 0700 "$rf/root"
 ln -s ../run "$rf/var/run"
 ln -s ../run/lock "$rf/var/lock"
 install -m 0755 "$busybox_bin" "$rf/bin/busybox"
 install -m 0755 "$qga_bin" "$rf/usr/sbin/qemu-ga"
+install -m 0755 "$dropbear_bin" "$rf/usr/sbin/dropbear"
+install -m 0755 "$dropbearconvert_bin" "$rf/usr/bin/dropbearconvert"
 busybox_links "$rf"
-for l in "${qga_libs[@]}"; do
+for l in "${guest_libs[@]}"; do
 	mkdir -p "$rf$(dirname "$l")"
 	install -m 0755 "$(readlink -f "$l")" "$rf$l"
 done
@@ -225,6 +233,7 @@ echo tiny >"$rf/etc/hostname"
 printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' >"$rf/etc/hosts"
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$rf/etc/passwd"
 printf 'root:x:0:\ntty:x:5:\nnogroup:x:65534:\n' >"$rf/etc/group"
+printf '/bin/sh\n' >"$rf/etc/shells"
 printf 'passwd: files\ngroup: files\nhosts: files dns\n' >"$rf/etc/nsswitch.conf"
 : >"$rf/etc/resolv.conf"
 printf 'tiny vlab guest image, built by vm-images/tiny/build.sh\nkernel %s\n%s\n' \

@@ -3,6 +3,7 @@ import { createHostFromCommand, globals } from '../options.js';
 import { labNameFrom, requireState } from '../lab-state.js';
 import { domainName } from '../../render/domain-xml.js';
 import { HostError, UsageError } from '../../errors.js';
+import { LabExec, sshKeysOf } from '../../host/lab-exec.js';
 
 export function registerExec(program: Command): void {
   program
@@ -20,7 +21,8 @@ export function registerExec(program: Command): void {
       const dom = domainName(state.spec, guest);
       const st = await host.libvirt.domainState(dom);
       if (st !== 'running') throw new HostError(`guest '${guestName}' is not running (libvirt state: ${st})`, 'run `vlab up` to start it');
-      const r = await host.agent.exec(dom, argv, { timeoutMs: Number(opts.timeout) * 1000 });
+      const exec = new LabExec(host.agent, sshKeysOf(state.entries));
+      const r = await exec.exec(dom, argv, { timeoutMs: Number(opts.timeout) * 1000 });
       if (opts.json) process.stdout.write(JSON.stringify(r) + '\n');
       else {
         process.stdout.write(r.stdout);

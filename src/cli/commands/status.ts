@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { createHostFromCommand, globals } from '../options.js';
 import { labNameFrom, requireState } from '../lab-state.js';
+import { LabExec, sshKeysOf } from '../../host/lab-exec.js';
 import { domainName } from '../../render/domain-xml.js';
 import { libvirtNetworkName } from '../../render/network-xml.js';
 import { consoleLogPath } from '../../plan/paths.js';
@@ -35,13 +36,14 @@ export function registerStatus(program: Command): void {
           libvirtNetwork: lv ? (lv.active ? 'active' : 'inactive') : 'missing',
         };
       });
+      const exec = new LabExec(host.agent, sshKeysOf(state.entries));
       const guests = await Promise.all(
         lab.guests.map(async (guest) => {
           const dom = domainName(lab, guest);
           const st = await host.libvirt.domainState(dom);
           let addresses: string[] = [];
           if (st === 'running') {
-            const r = await host.agent.exec(dom, ['/bin/sh', '-c', 'ip -o link; ip -o -4 addr'], { timeoutMs: 5000 }).catch(() => undefined);
+            const r = await exec.exec(dom, ['/bin/sh', '-c', 'ip -o link; ip -o -4 addr'], { timeoutMs: 5000 }).catch(() => undefined);
             if (r?.exitCode === 0) addresses = parseGuestNics(r.stdout).flatMap((n) => n.addresses.filter((a) => !a.startsWith('127.')));
           }
           return { name: guest.name, domain: dom, state: st, addresses, console: consoleLogPath(store.paths, guest.name) };

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { createHostFromCommand, globals } from '../options.js';
 import { labNameFrom, requireState } from '../lab-state.js';
 import type { GlobalOptions } from '../context.js';
-import type { Host } from '../../host/index.js';
+import type { Host, GuestExec } from '../../host/index.js';
+import { LabExec, sshKeysOf } from '../../host/lab-exec.js';
 import type { Lab } from '../../spec/types.js';
 import { deriveChecks } from '../../verify/checks.js';
 import { runChecks } from '../../verify/run-checks.js';
@@ -22,12 +23,12 @@ export interface VerifyCliOptions {
 }
 
 /** Runs every check of an up lab, prints the reports, and sets exit code 1 on any failure. */
-export async function runVerify(lab: Lab, host: Host, opts: VerifyCliOptions, g: GlobalOptions): Promise<boolean> {
+export async function runVerify(lab: Lab, host: Host, exec: GuestExec, opts: VerifyCliOptions, g: GlobalOptions): Promise<boolean> {
   const timeoutSec = Number(opts.pingTimeout ?? '2');
   if (!Number.isFinite(timeoutSec) || timeoutSec <= 0) throw new UsageError(`--ping-timeout must be a positive number, not '${opts.pingTimeout}'`);
   const checks = deriveChecks(lab);
   const t0 = performance.now();
-  const results = await runChecks(lab, checks, { exec: host.agent, domainName: (guest) => domainName(lab, guest), guestState: (guest) => host.libvirt.domainState(domainName(lab, guest)) }, { timeoutSec });
+  const results = await runChecks(lab, checks, { exec, domainName: (guest) => domainName(lab, guest), guestState: (guest) => host.libvirt.domainState(domainName(lab, guest)) }, { timeoutSec });
   const seconds = (performance.now() - t0) / 1000;
   if (opts.junit) fs.writeFileSync(opts.junit, toJunit(lab, results, seconds));
   if (opts.json) process.stdout.write(renderJson(lab, results));
@@ -47,6 +48,7 @@ export function registerVerify(program: Command): void {
     .action(async (labArg: string | undefined, opts: VerifyCliOptions, cmd: Command) => {
       const g = globals(cmd);
       const { state } = requireState(labNameFrom(labArg, g));
-      await runVerify(state.spec, createHostFromCommand(g), opts, g);
+      const host = createHostFromCommand(g);
+      await runVerify(state.spec, host, new LabExec(host.agent, sshKeysOf(state.entries)), opts, g);
     });
 }

@@ -13,6 +13,7 @@ import type { GuestFile } from '../files.js';
 import { renderHosts } from '../hosts.js';
 import { writtenByVlab, type GuestNetInput } from './input.js';
 import { ethernetEntry, yaml11 } from './netplan.js';
+import { authorizedKeysLine } from '../ssh-files.js';
 
 /** Volume label cloud-init's NoCloud datasource looks for. */
 export const SEED_ISO_LABEL = 'cidata';
@@ -34,13 +35,25 @@ export function renderNetworkConfig(input: GuestNetInput): string {
   return yaml11({ version: 2, ethernets }, writtenByVlab(input));
 }
 
-/** `user-data`: `#cloud-config` with the hostname and vlab's /etc/hosts (cloud-init must not manage it). */
+/**
+ * `user-data`: `#cloud-config` with the hostname and vlab's /etc/hosts (cloud-init must not
+ * manage it); with SSH, the lab key for root (`disable_root: false`) and the guest's host key
+ * (`ssh_keys`, replacing the keys cloud-init would generate).
+ */
 export function renderUserData(input: GuestNetInput): string {
-  const config = {
+  const config: Record<string, unknown> = {
     hostname: input.guest.name,
     manage_etc_hosts: false,
     write_files: [{ path: '/etc/hosts', content: renderHosts(input), owner: 'root:root', permissions: '0644' }],
   };
+  if (input.ssh) {
+    Object.assign(config, {
+      disable_root: false,
+      ssh_authorized_keys: [authorizedKeysLine(input.ssh).trim()],
+      ssh_deletekeys: true,
+      ssh_keys: { ed25519_private: input.ssh.hostKeyPrivate, ed25519_public: input.ssh.hostKeyPublic.trim() },
+    });
+  }
   return '#cloud-config\n' + yaml11(config, writtenByVlab(input));
 }
 

@@ -15,6 +15,7 @@ import { NETPLAN_CONFLICTS, renderNetplan } from './netplan.js';
 import { NETWORKD_CONFLICTS, NETWORKD_ENABLE_UNITS, renderNetworkd } from './networkd.js';
 import { NM_CONFLICTS, renderNetworkManager } from './networkmanager.js';
 import { renderPinning } from './pinning.js';
+import { renderSshFiles } from '../ssh-files.js';
 
 export type { GuestNetInput } from './input.js';
 
@@ -61,7 +62,7 @@ export function netconfigTarget(kind: Exclude<NetconfigKind, 'auto'>): Netconfig
 /**
  * Every file vlab writes for a guest's networking. Disk stacks: the stack's files, the MAC
  * pinning files, `/etc/cloud/cloud.cfg.d/99-vlab.cfg` (stacks with quietCloudInit),
- * `/etc/hostname` and `/etc/hosts`. A seed-iso stack (cloud-init): only its seed files
+ * `/etc/hostname` and `/etc/hosts`, and the SSH files when input.ssh is set. A seed-iso stack (cloud-init): only its seed files
  * (`/meta-data`, `/user-data`, `/network-config`), which belong in the ISO, NOT the disk;
  * check `netconfigTarget(kind)`. An unsupported stack is a UsageError.
  */
@@ -79,5 +80,6 @@ export function renderGuestFiles(input: GuestNetInput, kind: Exclude<NetconfigKi
     ...renderPinning(input),
     ...(renderer.quietCloudInit ? [renderCloudInitOff(input)] : []),
     ...renderHostFiles(input),
+    ...(input.ssh ? renderSshFiles(input.ssh) : []),
   ];
 }

@@ -1,0 +1,108 @@
+/**
+ * Runs commands inside guests over SSH, as root, with the lab's own client key and the guest's
+ * host key pinned in the lab's known_hosts (strict checking: no trust on first use, nothing
+ * from ~/.ssh or /etc/ssh/ssh_config). The remote side always hands the command to the
+ * user's shell, so each argv word is single-quoted: argv runs as given, with no shell
+ * expansion unless the user calls a shell themselves.
+ */
+import { HostError } from '../errors.js';
+import type { ExecResult, GuestExec } from './guest-exec.types.js';
+import { run } from './run.js';
+
+/** Where and how to reach one guest. */
+export interface SshTarget {
+  address: string;
+  /** Private key file of the lab's client key. */
+  clientKey: string;
+  /** The lab's known_hosts (guests pinned by alias). */
+  knownHosts: string;
+  /** Name the guest's host key is pinned under. */
+  alias: string;
+  user?: string;
+  port?: number;
+}
+
+/** One word quoted for a POSIX shell: as is when it is plainly safe, else in single quotes. */
+export function shellQuote(word: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The remote command line for argv. */
+export function remoteCommand(argv: string[]): string {
+  return argv.map(shellQuote).join(' ');
+}
+
+/** ssh's argv for one command (or for a bare handshake when argv is empty: runs `true`). */
+export function sshArgv(t: SshTarget, argv: string[], opts: { connectTimeoutSec: number; stdin: boolean }): string[] {
+  return [
+    'ssh',
+    '-F', '/dev/null',
+    '-i', t.clientKey,
+    '-o', 'IdentitiesOnly=yes',
+    '-o', 'IdentityAgent=none',
+    '-o', 'BatchMode=yes',
+    '-o', 'StrictHostKeyChecking=yes',
+    '-o', `UserKnownHostsFile=${t.knownHosts}`,
+    '-o', 'GlobalKnownHostsFile=/dev/null',
+    '-o', `HostKeyAlias=${t.alias}`,
+    '-o', 'HostKeyAlgorithms=ssh-ed25519',
+    '-o', `ConnectTimeout=${opts.connectTimeoutSec}`,
+    '-o', 'ServerAliveInterval=5',
+    '-o', 'ServerAliveCountMax=3',
+    '-o', 'LogLevel=ERROR',
+    '-T',
+    ...(opts.stdin ? [] : ['-n']),
+    '-p', String(t.port ?? 22),
+    '-l', t.user ?? 'root',
+    t.address,
+    remoteCommand(argv.length ? argv : ['true']),
+  ];
+}
+
+/** ssh's own failures (exit 255 with one of these) as opposed to a remote command's exit 255. */
+const SSH_FAILURE = /^(ssh: |kex_exchange_identification|Connection (refused|timed out|closed|reset)|Host key verification failed|.*Permission denied \(|.*No route to host|.*Network is unreachable|banner exchange)/m;
+
+/** GuestExec over SSH. `targets` maps a libvirt domain name to where its guest is reached. */
+export class SshExec implements GuestExec {
+  constructor(private readonly targets: (domain: string) => SshTarget | undefined) {}
+
+  private target(domain: string): SshTarget {
+    const t = this.targets(domain);
+    if (!t) throw new HostError(`guest ${domain}: no SSH address known`, 'give the guest a static address on a network with cidr, or use exec: agent');
+    return t;
+  }
+
+  async exec(domain: string, argv: string[], opts: { timeoutMs?: number; stdin?: string } = {}): Promise<ExecResult> {
+    if (!argv.length) throw new HostError('guest exec: empty command');
+    const t = this.target(domain);
+    const timeoutMs = opts.timeoutMs ?? 60_000;
+    const r = await run(sshArgv(t, argv, { connectTimeoutSec: Math.max(1, Math.min(10, Math.ceil(timeoutMs / 1000))), stdin: opts.stdin !== undefined }), {
+      ...(opts.stdin !== undefined ? { input: opts.stdin } : {}),
+      timeoutMs,
+      allowFailure: true,
+    });
+    if (r.timedOut) {
+      throw new HostError(`guest ${domain}: \`${argv.join(' ')}\` over ssh still running after ${timeoutMs} ms`, 'raise the timeout, or check the guest is not overloaded');
+    }
+    if (r.exitCode === 255 && SSH_FAILURE.test(r.stderr)) {
+      throw new HostError(`guest ${domain}: ssh to ${t.user ?? 'root'}@${t.address} failed: ${r.stderr.trim().split('\n')[0]}`, 'check the guest runs an SSH server and is up (`vlab status`)');
+    }
+    return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  async ping(domain: string, timeoutMs = 5000): Promise<boolean> {
+    const t = this.targets(domain);
+    if (!t) return false;
+    const r = await run(sshArgv(t, [], { connectTimeoutSec: Math.max(1, Math.ceil(timeoutMs / 1000)), stdin: false }), {
+      timeoutMs: timeoutMs + 2000,
+      allowFailure: true,
+      readOnly: true,
+    }).catch(() => undefined);
+    return r?.exitCode === 0;
+  }
+
+  transport(): string {
+    return 'ssh';
+  }
+}
