@@ -229,7 +229,7 @@ export const IMAGE_YAML_KEYS: KeyDoc[] = [
   { key: 'initrd', type: 'string', presence: 'optional', allowed: '', description: 'Initial ramdisk for direct kernel boot, relative to the image folder.' },
   { key: 'cmdline', type: 'string', presence: 'optional', allowed: '', description: 'Kernel command line for direct kernel boot, e.g. `console=ttyS0 root=/dev/vda rw quiet`.' },
   { key: 'netconfig', type: 'string', presence: 'optional', allowed: '`ifupdown`, `netplan`, `networkd`, `networkmanager`, `ifcfg`, `cloud-init`', description: 'The image\'s network stack: used for guests with `netconfig: auto`, instead of inspecting the disk.' },
-  { key: 'exec', type: 'string', presence: 'optional', allowed: '`agent`, `ssh`', description: 'How vlab runs commands in guests of this image with `exec: auto`.' },
+  { key: 'exec', type: 'string', presence: 'optional', allowed: '`agent`, `ssh`', description: 'The transport for guests of this image that say `exec: auto` (or nothing): `agent` or `ssh`. Without it such guests use auto: the agent when it answers, else SSH.' },
 ];
 
 const INTRO = `A lab file (\`vlab.yaml\` unless you pass \`-f PATH\`) describes one throw-away lab: the
@@ -334,11 +334,10 @@ export function renderReference(seedYaml: string): string {
     '',
     '```yaml',
     'disk: disk.qcow2',
-    'kernel: vmlinuz',
+    'kernel: vmlinux',
     'initrd: initrd.img',
     'cmdline: "console=ttyS0 root=/dev/vda rw quiet"',
     'netconfig: ifupdown',
-    'exec: agent',
     '```',
     '',
     ...keyTable(IMAGE_YAML_KEYS),
