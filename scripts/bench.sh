@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || { echo "bench: run as root (it uses a private libvirtd in a sandbox)" >&2; exit 2; }
 bash vm-images/tiny/build.sh >/dev/null
-exec bash scripts/sandbox.sh -- bash -c 'source scripts/sandbox-lib.sh && sandbox_outside_up && node --import tsx scripts/bench.ts && node --import tsx scripts/bench-verify.ts'
+exec bash scripts/sandbox.sh -- bash -c 'source scripts/sandbox-lib.sh && sandbox_outside_up && node --import tsx scripts/bench.ts && node --import tsx scripts/bench-verify.ts 2,4 agent,ssh'
