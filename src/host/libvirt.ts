@@ -203,6 +203,13 @@ export class LibvirtClient implements Libvirt {
         this.bindingP = undefined;
         return viaVirsh();
       }
+      // libvirt keeps the last error per thread; the binding reads it on another thread now and
+      // then and gets none (seen on a loaded host while defining a domain). virsh tells the real
+      // cause, or succeeds: every virsh path below is safe to run after a half-done call.
+      if (/cause is unknown/i.test(msg)) {
+        this.verbose(`libvirt: binding gave no cause for ${what}; retrying through virsh`);
+        return viaVirsh();
+      }
       throw new HostError(`libvirt: ${what} failed: ${msg}`, `see \`virsh -c ${this.uri} list --all\` and the libvirtd log`, { cause: e });
     }
   }
@@ -255,7 +262,8 @@ export class LibvirtClient implements Libvirt {
       true,
       (b) => b.start(name),
       async () => {
-        await virsh(this.uri, ['start', name]);
+        const r = await virsh(this.uri, ['start', name], { allowFailure: true });
+        if (r.exitCode !== 0 && !/already active/i.test(r.stderr)) throw new CommandError(r.argv, r.exitCode, r.stderr);
       },
     );
   }
@@ -266,7 +274,8 @@ export class LibvirtClient implements Libvirt {
       true,
       (b) => b.destroy(name),
       async () => {
-        await virsh(this.uri, ['destroy', name]);
+        const r = await virsh(this.uri, ['destroy', name], { allowFailure: true });
+        if (r.exitCode !== 0 && !/not running/i.test(r.stderr)) throw new CommandError(r.argv, r.exitCode, r.stderr);
       },
     );
   }
@@ -277,7 +286,8 @@ export class LibvirtClient implements Libvirt {
       true,
       (b) => b.undefine(name),
       async () => {
-        await virsh(this.uri, ['undefine', name]);
+        const r = await virsh(this.uri, ['undefine', name], { allowFailure: true });
+        if (r.exitCode !== 0 && !isNotFound(r.stderr)) throw new CommandError(r.argv, r.exitCode, r.stderr);
       },
     );
   }

@@ -63,6 +63,15 @@ export function sshArgv(t: SshTarget, argv: string[], opts: { connectTimeoutSec:
 /** ssh's own failures (exit 255 with one of these) as opposed to a remote command's exit 255. */
 const SSH_FAILURE = /^(ssh: |kex_exchange_identification|Connection (refused|timed out|closed|reset)|Host key verification failed|.*Permission denied \(|.*No route to host|.*Network is unreachable|banner exchange)/m;
 
+/**
+ * The line of ssh's stderr that says what went wrong: the line SSH_FAILURE matches (a changed
+ * host key comes after a banner of `@` lines and advice), else the first line that is not a banner.
+ */
+export function sshReason(stderr: string): string {
+  const lines = stderr.replace(/\r/g, '').split('\n').map((l) => l.trim()).filter((l) => l && !/^@+$/.test(l));
+  return lines.find((l) => SSH_FAILURE.test(l)) ?? lines[0] ?? 'no message';
+}
+
 /** GuestExec over SSH. `targets` maps a libvirt domain name to where its guest is reached. */
 export class SshExec implements GuestExec {
   constructor(private readonly targets: (domain: string) => SshTarget | undefined) {}
@@ -86,7 +95,7 @@ export class SshExec implements GuestExec {
       throw new HostError(`guest ${domain}: \`${argv.join(' ')}\` over ssh still running after ${timeoutMs} ms`, 'raise the timeout, or check the guest is not overloaded');
     }
     if (r.exitCode === 255 && SSH_FAILURE.test(r.stderr)) {
-      throw new HostError(`guest ${domain}: ssh to ${t.user ?? 'root'}@${t.address} failed: ${r.stderr.trim().split('\n')[0]}`, 'check the guest runs an SSH server and is up (`vlab status`)');
+      throw new HostError(`guest ${domain}: ssh to ${t.user ?? 'root'}@${t.address} failed: ${sshReason(r.stderr)}`, 'check the guest runs an SSH server and is up (`vlab status`)');
     }
     return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
   }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
-import { remoteCommand, shellQuote, sshArgv } from '../../src/host/ssh-exec.js';
+import { remoteCommand, shellQuote, sshArgv, sshReason } from '../../src/host/ssh-exec.js';
 
 const target = { address: '172.16.0.2', clientKey: '/var/lib/vlab/seed/ssh/id_ed25519', knownHosts: '/var/lib/vlab/seed/ssh/known_hosts', alias: 'vlab-seed-web' };
 
@@ -33,4 +33,18 @@ test('sshArgv pins the host key, uses only the lab key, never prompts and reads 
   assert.ok(!sshArgv(target, ['cat'], { connectTimeoutSec: 5, stdin: true }).includes('-n'));
   assert.deepEqual(argv.slice(-4), ['-l', 'root', '172.16.0.2', 'ip -4 addr']);
   assert.equal(sshArgv(target, [], { connectTimeoutSec: 2, stdin: false }).at(-1), 'true', 'a handshake runs `true`');
+});
+
+test('sshReason picks the line that says what failed', () => {
+  const changed = [
+    '@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@',
+    '@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @',
+    '@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@',
+    'IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!',
+    'Host key for vlab-l-a has changed and you have requested strict checking.',
+    'Host key verification failed.',
+  ].join('\r\n');
+  assert.equal(sshReason(changed), 'Host key verification failed.');
+  assert.equal(sshReason('ssh: connect to host 10.0.0.2 port 22: Connection refused\r\n'), 'ssh: connect to host 10.0.0.2 port 22: Connection refused');
+  assert.equal(sshReason('something else\n'), 'something else');
 });
