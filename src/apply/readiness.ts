@@ -8,8 +8,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface ReadyResult {
   guest: string;
-  /** Seconds from the start of waiting to the agent's first answer. */
+  /** Seconds from the start of waiting to the first answer of the exec transport (agent or ssh). */
   agentSec: number;
+  /** Which transport answered the wait: `agent`, `ssh`, or `agent or ssh` (auto). */
+  transport: string;
   /** Seconds until the addresses matched. */
   readySec: number;
   addresses: string[];
@@ -55,7 +57,7 @@ export async function waitReady(
       problems = compareNics(nics, expected);
       if (!problems.length) {
         const addresses = nics.filter((n) => expected.some((e) => e.mac === n.mac)).flatMap((n) => n.addresses);
-        return { guest, agentSec, readySec: elapsed(), addresses };
+        return { guest, agentSec, transport: via, readySec: elapsed(), addresses };
       }
     } else problems = [`address check failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`];
     if (performance.now() > deadline) {

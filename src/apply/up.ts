@@ -77,7 +77,7 @@ export async function applyUp(ctx: UpContext): Promise<UpReport> {
                     : `${report.stacks[guestName] ?? config.stack}: ${config.files[0]?.path ?? 'files'} inside ${config.disk}`
                   : undefined;
               const r = await waitReady(exec, a.details.guest, a.details.domain, a.details.interfaces, { timeoutSec: ctx.readyTimeoutSec, consoleLog, ...(configPath ? { configPath } : {}) });
-              progress.line(`  ${a.details.guest.padEnd(12)} ready in ${r.readySec.toFixed(1)}s (agent ${r.agentSec.toFixed(1)}s)  ${r.addresses.join(', ')}`);
+              progress.line(`  ${a.details.guest.padEnd(12)} ready in ${r.readySec.toFixed(1)}s (${r.transport === 'agent or ssh' ? 'answered' : r.transport} ${r.agentSec.toFixed(1)}s)  ${r.addresses.join(', ')}`);
               return r;
             }),
           );

@@ -46,7 +46,7 @@ export function registerStatus(program: Command): void {
             const r = await exec.exec(dom, ['/bin/sh', '-c', 'ip -o link; ip -o -4 addr'], { timeoutMs: 5000 }).catch(() => undefined);
             if (r?.exitCode === 0) addresses = parseGuestNics(r.stdout).flatMap((n) => n.addresses.filter((a) => !a.startsWith('127.')));
           }
-          return { name: guest.name, domain: dom, state: st, addresses, console: consoleLogPath(store.paths, guest.name) };
+          return { name: guest.name, domain: dom, state: st, exec: exec.transport(dom), addresses, console: consoleLogPath(store.paths, guest.name) };
         }),
       );
       const hostSideMissing = networks.some((n) => !n.bridgePresent || !n.gatewayPresent || n.libvirtNetwork !== 'active');
