@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import type { GuestExec } from '../host/guest-exec.types.js';
 import { HostError } from '../errors.js';
-import { compareNics, parseGuestNics, type ExpectedNic } from './guest-addresses.js';
+import { compareNics, parseGuestNics, unwantedAddresses, type ExpectedNic } from './guest-addresses.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -26,6 +26,11 @@ export function consoleTail(file: string, lines = 15): string {
   }
 }
 
+/**
+ * Waits until the guest's agent answers and every NIC has what vlab configured (the static
+ * address, a DHCP address, or for `address: none` no address: that fails at once). Throws
+ * HostError naming the NIC, the mismatch and the rendered config on failure or timeout.
+ */
 export async function waitReady(
   exec: GuestExec,
   guest: string,
@@ -47,10 +52,18 @@ export async function waitReady(
   }
   const agentSec = elapsed();
   let problems: string[] = [];
+  const rendered = opts.configPath ? `\n  rendered config: ${opts.configPath} (see vlab plan --verbose)` : '';
   for (;;) {
     const r = await exec.exec(domain, ['/bin/sh', '-c', 'ip -o link; ip -o -4 addr'], { timeoutMs: 10000 }).catch((e: Error) => ({ exitCode: -1, stdout: '', stderr: e.message }));
     if (r.exitCode === 0) {
       const nics = parseGuestNics(r.stdout);
+      const unwanted = unwantedAddresses(nics, expected);
+      if (unwanted.length) {
+        throw new HostError(
+          `guest '${guest}' has an address on a NIC configured without one (address: none):\n    ${unwanted.join('\n    ')}${rendered}`,
+          'something in the image configures the NIC besides vlab\'s file (a DHCP client, a catch-all profile or .network file): see docs/guest-network-stacks.md; run `vlab down` to clean up',
+        );
+      }
       problems = compareNics(nics, expected);
       if (!problems.length) {
         const addresses = nics.filter((n) => expected.some((e) => e.mac === n.mac)).flatMap((n) => n.addresses);
@@ -58,7 +71,7 @@ export async function waitReady(
       }
     } else problems = [`address check failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`];
     if (performance.now() > deadline) {
-      throw failure(`does not have the configured addresses after ${opts.timeoutSec}s:\n    ${problems.join('\n    ')}${opts.configPath ? `\n  rendered config: ${opts.configPath} (see vlab plan --verbose)` : ''}`);
+      throw failure(`does not have the configured addresses after ${opts.timeoutSec}s:\n    ${problems.join('\n    ')}${rendered}`);
     }
     await sleep(1000);
   }
