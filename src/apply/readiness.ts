@@ -6,6 +6,13 @@ import { compareNics, parseGuestNics, unwantedAddresses, type ExpectedNic } from
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Seconds a guest with `address: none` NICs is watched after its addresses first match: a DHCP
+ * client started by an image default typically gets its lease a few seconds after the link is
+ * up, i.e. after the static NICs are ready. Best effort: a later lease is not seen by `up`.
+ */
+export const NONE_SETTLE_SEC = 10;
+
 export interface ReadyResult {
   guest: string;
   /** Seconds from the start of waiting to the agent's first answer. */
@@ -28,7 +35,8 @@ export function consoleTail(file: string, lines = 15): string {
 
 /**
  * Waits until the guest's agent answers and every NIC has what vlab configured (the static
- * address, a DHCP address, or for `address: none` no address: that fails at once). Throws
+ * address, a DHCP address, or for `address: none` no address: that fails at once, also during
+ * NONE_SETTLE_SEC after everything first matched). Throws
  * HostError naming the NIC, the mismatch and the rendered config on failure or timeout.
  */
 export async function waitReady(
@@ -36,7 +44,7 @@ export async function waitReady(
   guest: string,
   domain: string,
   expected: ExpectedNic[],
-  opts: { timeoutSec: number; consoleLog: string; configPath?: string },
+  opts: { timeoutSec: number; consoleLog: string; configPath?: string; noneSettleSec?: number },
 ): Promise<ReadyResult> {
   const t0 = performance.now();
   const deadline = t0 + opts.timeoutSec * 1000;
@@ -53,6 +61,8 @@ export async function waitReady(
   const agentSec = elapsed();
   let problems: string[] = [];
   const rendered = opts.configPath ? `\n  rendered config: ${opts.configPath} (see vlab plan --verbose)` : '';
+  const settleSec = expected.some((e) => e.unconfigured) ? (opts.noneSettleSec ?? NONE_SETTLE_SEC) : 0;
+  let matchedAt: number | undefined;
   for (;;) {
     const r = await exec.exec(domain, ['/bin/sh', '-c', 'ip -o link; ip -o -4 addr'], { timeoutMs: 10000 }).catch((e: Error) => ({ exitCode: -1, stdout: '', stderr: e.message }));
     if (r.exitCode === 0) {
@@ -66,9 +76,15 @@ export async function waitReady(
       }
       problems = compareNics(nics, expected);
       if (!problems.length) {
-        const addresses = nics.filter((n) => expected.some((e) => e.mac === n.mac)).flatMap((n) => n.addresses);
-        return { guest, agentSec, readySec: elapsed(), addresses };
-      }
+        matchedAt ??= elapsed();
+        // With `address: none` NICs: look again once the settle time is over, then report.
+        if (elapsed() - matchedAt >= settleSec) {
+          const addresses = nics.filter((n) => expected.some((e) => e.mac === n.mac)).flatMap((n) => n.addresses);
+          return { guest, agentSec, readySec: matchedAt, addresses };
+        }
+        await sleep(Math.min(1000, (settleSec - (elapsed() - matchedAt)) * 1000));
+        continue;
+      } else matchedAt = undefined;
     } else problems = [`address check failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`];
     if (performance.now() > deadline) {
       throw failure(`does not have the configured addresses after ${opts.timeoutSec}s:\n    ${problems.join('\n    ')}${rendered}`);

@@ -76,7 +76,28 @@ test('waitReady fails at once (no waiting for the timeout) when a none NIC has a
   assert.match(err.hint ?? '', /DHCP client, a catch-all profile/);
 });
 
-test('waitReady is ready when the none NIC has no address', async () => {
-  const r = await waitReady(fakeExec(IP('')), 'g1', 'vlab-st-g1', EXPECTED, { timeoutSec: 5, consoleLog: '/nonexistent' });
+test('waitReady is ready when the none NIC has no address (after the settle time)', async () => {
+  const exec = fakeExec(IP(''));
+  const r = await waitReady(exec, 'g1', 'vlab-st-g1', EXPECTED, { timeoutSec: 5, consoleLog: '/nonexistent', noneSettleSec: 1.5 });
   assert.deepEqual(r.addresses, ['172.30.5.11/24']);
+  assert.ok(exec.calls >= 2, 'looked again after the settle time');
+});
+
+test('waitReady catches a lease that arrives after the static NIC is ready (image default DHCPing the none NIC)', async () => {
+  let calls = 0;
+  const exec: GuestExec = {
+    ping: async () => true,
+    exec: async () => ({ exitCode: 0, stdout: IP(calls++ === 0 ? '' : LEASED), stderr: '' }),
+  };
+  const err = await waitReady(exec, 'g1', 'vlab-st-g1', EXPECTED, { timeoutSec: 30, consoleLog: '/nonexistent', noneSettleSec: 3 }).then(() => undefined, (e: unknown) => e);
+  assert.ok(err instanceof HostError, String(err));
+  assert.match(err.message, /expected no address \(address: none\), has 192\.0\.2\.150\/24/);
+});
+
+test('waitReady does not wait to settle for guests without none NICs', async () => {
+  const exec = fakeExec(IP(''));
+  const t0 = performance.now();
+  await waitReady(exec, 'g1', 'vlab-st-g1', [EXPECTED[0]!], { timeoutSec: 5, consoleLog: '/nonexistent' });
+  assert.equal(exec.calls, 1);
+  assert.ok(performance.now() - t0 < 1000);
 });
