@@ -6,7 +6,7 @@
  */
 import type { Host } from '../host/index.js';
 import type { Action } from '../plan/types.js';
-import type { Lab } from '../spec/types.js';
+import type { Lab, NetconfigKind } from '../spec/types.js';
 import { HostError } from '../errors.js';
 import { SUPPORTED_NETCONFIG } from '../render/netconfig/index.js';
 import { guestEdits, type GuestEdits } from '../render/netconfig/edits.js';
@@ -15,9 +15,18 @@ import { labHosts } from '../render/hosts.js';
 import { isDryRun } from '../host/run.js';
 import type { DiskJob } from '../host/guest-disk.js';
 
-/** Returns the stack used per guest (with the evidence when it was detected). */
-export async function injectConfig(host: Host, actions: Action[], lab: Lab, update: (text: string) => void): Promise<Record<string, string>> {
+/**
+ * Returns the stack used per guest: `stacks` with the evidence when it was detected (for
+ * messages), `kinds` the bare stack (for looking up rendered file paths).
+ */
+export async function injectConfig(
+  host: Host,
+  actions: Action[],
+  lab: Lab,
+  update: (text: string) => void,
+): Promise<{ stacks: Record<string, string>; kinds: Record<string, Exclude<NetconfigKind, 'auto'>> }> {
   const stacks: Record<string, string> = {};
+  const kinds: Record<string, Exclude<NetconfigKind, 'auto'>> = {};
   const hosts = labHosts(lab);
   const jobs: DiskJob[] = [];
   for (const a of actions) {
@@ -25,6 +34,7 @@ export async function injectConfig(host: Host, actions: Action[], lab: Lab, upda
     const d = a.details;
     const guest = lab.guests.find((g) => g.name === d.guest)!;
     stacks[d.guest] = d.stack;
+    if (d.stack !== 'auto') kinds[d.guest] = d.stack as Exclude<NetconfigKind, 'auto'>;
     if (d.target === 'seed-iso') {
       if (!d.seedIso) throw new Error(`inject: ${d.guest} has no seed ISO path`);
       update(`seed ISO for ${d.guest}`);
@@ -43,13 +53,14 @@ export async function injectConfig(host: Host, actions: Action[], lab: Lab, upda
         }
         const edits: GuestEdits = guestEdits({ lab, guest, hosts }, detected.stack);
         stacks[d.guest] = `${detected.stack} (detected: ${detected.evidence.join(', ')})`;
+        kinds[d.guest] = detected.stack;
         return { files: edits.files, remove: edits.remove, links: edits.links };
       };
     }
     jobs.push(job);
   }
-  if (isDryRun() || !jobs.length) return stacks;
+  if (isDryRun() || !jobs.length) return { stacks, kinds };
   update(`${jobs.length} disk${jobs.length === 1 ? '' : 's'} in one libguestfs launch`);
   await host.disks.edit(jobs);
-  return stacks;
+  return { stacks, kinds };
 }

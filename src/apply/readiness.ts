@@ -44,7 +44,15 @@ export async function waitReady(
   guest: string,
   domain: string,
   expected: ExpectedNic[],
-  opts: { timeoutSec: number; consoleLog: string; configPath?: string; noneSettleSec?: number },
+  opts: {
+    timeoutSec: number;
+    consoleLog: string;
+    /** The guest's rendered config, for mismatch messages. */
+    configPath?: string;
+    /** MAC → the rendered file that configures that NIC, for the `address: none` message. */
+    nicConfig?: Record<string, string>;
+    noneSettleSec?: number;
+  },
 ): Promise<ReadyResult> {
   const t0 = performance.now();
   const deadline = t0 + opts.timeoutSec * 1000;
@@ -69,8 +77,11 @@ export async function waitReady(
       const nics = parseGuestNics(r.stdout);
       const unwanted = unwantedAddresses(nics, expected);
       if (unwanted.length) {
+        const bad = expected.filter((e) => e.unconfigured && (nics.find((n) => n.mac === e.mac)?.addresses.length ?? 0) > 0);
+        const files = [...new Set(bad.flatMap((e) => (opts.nicConfig?.[e.mac] ? [opts.nicConfig[e.mac]!] : [])))];
+        const where = files.length ? `\n  rendered config: ${files.join('; ')} (see vlab plan --verbose)` : rendered;
         throw new HostError(
-          `guest '${guest}' has an address on a NIC configured without one (address: none):\n    ${unwanted.join('\n    ')}${rendered}`,
+          `guest '${guest}' has an address on a NIC configured without one (address: none):\n    ${unwanted.join('\n    ')}${where}`,
           'something in the image configures the NIC besides vlab\'s file (a DHCP client, a catch-all profile or .network file): see docs/guest-network-stacks.md; run `vlab down` to clean up',
         );
       }

@@ -63,7 +63,15 @@ test('waitReady fails at once (no waiting for the timeout) when a none NIC has a
   writeFileSync(log, 'booted\n');
   const exec = fakeExec(IP(LEASED));
   const t0 = performance.now();
-  const err = await waitReady(exec, 'g1', 'vlab-st-g1', EXPECTED, { timeoutSec: 60, consoleLog: log, configPath: 'networkd: /etc/systemd/network/10-vlab-eth0.network inside /var/lib/vlab/st/disks/g1.qcow2' }).then(
+  const err = await waitReady(exec, 'g1', 'vlab-st-g1', EXPECTED, {
+    timeoutSec: 60,
+    consoleLog: log,
+    configPath: 'networkd: /etc/systemd/network/10-vlab-eth0.network inside /var/lib/vlab/st/disks/g1.qcow2',
+    nicConfig: {
+      '52:54:00:30:05:11': 'networkd: /etc/systemd/network/10-vlab-eth0.network inside /var/lib/vlab/st/disks/g1.qcow2',
+      '52:54:00:30:05:21': 'networkd: /etc/systemd/network/10-vlab-eth1.network inside /var/lib/vlab/st/disks/g1.qcow2',
+    },
+  }).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -72,7 +80,7 @@ test('waitReady fails at once (no waiting for the timeout) when a none NIC has a
   assert.equal(exec.calls, 1);
   assert.match(err.message, /^guest 'g1' has an address on a NIC configured without one \(address: none\):/);
   assert.match(err.message, /eth1 \(52:54:00:30:05:21\): expected no address \(address: none\), has 192\.0\.2\.150\/24/);
-  assert.match(err.message, /rendered config: networkd: \/etc\/systemd\/network\/10-vlab-eth0\.network inside /);
+  assert.match(err.message, /rendered config: networkd: \/etc\/systemd\/network\/10-vlab-eth1\.network inside \/var\/lib\/vlab\/st\/disks\/g1\.qcow2 \(see vlab plan --verbose\)$/m, 'the file of the none NIC');
   assert.match(err.hint ?? '', /DHCP client, a catch-all profile/);
 });
 
