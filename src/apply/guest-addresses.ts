@@ -29,18 +29,34 @@ export interface ExpectedNic {
   mac: string;
   address?: string;
   prefix?: number;
+  /** `address: none`: the NIC must have no IPv4 address at all. */
+  unconfigured?: true;
+}
+
+/**
+ * `address: none` NICs that have an IPv4 address anyway (a DHCP client or distro default got to
+ * them): one message each. Such an address does not go away by waiting, so readiness fails at once.
+ */
+export function unwantedAddresses(actual: GuestNic[], expected: ExpectedNic[]): string[] {
+  return expected.flatMap((e) => {
+    const nic = e.unconfigured ? actual.find((n) => n.mac === e.mac) : undefined;
+    return nic && nic.addresses.length > 0 ? [`${nic.name} (${e.mac}): expected no address (address: none), has ${nic.addresses.join(', ')}`] : [];
+  });
 }
 
 /** Mismatches between what the guest has and what vlab configured; empty when all is right. */
 export function compareNics(actual: GuestNic[], expected: ExpectedNic[]): string[] {
   const out: string[] = [];
+  const unwanted = unwantedAddresses(actual, expected);
   for (const e of expected) {
     const nic = actual.find((n) => n.mac === e.mac);
     if (!nic) {
       out.push(`no NIC with MAC ${e.mac}`);
       continue;
     }
-    if (e.address) {
+    if (e.unconfigured) {
+      out.push(...unwanted.filter((m) => m.startsWith(`${nic.name} (${e.mac})`)));
+    } else if (e.address) {
       const want = `${e.address}/${e.prefix}`;
       if (nic.addresses.length !== 1 || nic.addresses[0] !== want) {
         out.push(`${nic.name} (${e.mac}): expected ${want}, has ${nic.addresses.join(', ') || 'no IPv4 address'}`);

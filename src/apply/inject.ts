@@ -6,7 +6,7 @@
  */
 import type { Host } from '../host/index.js';
 import type { Action } from '../plan/types.js';
-import type { Lab } from '../spec/types.js';
+import type { Lab, NetconfigKind } from '../spec/types.js';
 import { HostError } from '../errors.js';
 import { SUPPORTED_NETCONFIG } from '../render/netconfig/index.js';
 import { guestEdits, type GuestEdits } from '../render/netconfig/edits.js';
@@ -17,13 +17,20 @@ import type { DiskJob } from '../host/guest-disk.js';
 import type { LabSshKeys } from '../host/lab-exec.js';
 import { sshMaterialFor } from './ssh-keys.js';
 
-
 /**
- * Returns the stack used per guest (with the evidence when it was detected). Guests reached
- * over SSH get their files rendered again here with the real keys (the plan shows placeholders).
+ * Returns the stack used per guest: `stacks` with the evidence when it was detected (for
+ * messages), `kinds` the bare stack (for looking up rendered file paths). Guests reached over
+ * SSH get their files rendered again here with the real keys (the plan shows placeholders).
  */
-export async function injectConfig(host: Host, actions: Action[], lab: Lab, sshKeys: LabSshKeys | undefined, update: (text: string) => void): Promise<Record<string, string>> {
+export async function injectConfig(
+  host: Host,
+  actions: Action[],
+  lab: Lab,
+  sshKeys: LabSshKeys | undefined,
+  update: (text: string) => void,
+): Promise<{ stacks: Record<string, string>; kinds: Record<string, Exclude<NetconfigKind, 'auto'>> }> {
   const stacks: Record<string, string> = {};
+  const kinds: Record<string, Exclude<NetconfigKind, 'auto'>> = {};
   const hosts = labHosts(lab);
   const jobs: DiskJob[] = [];
   for (const a of actions) {
@@ -33,6 +40,7 @@ export async function injectConfig(host: Host, actions: Action[], lab: Lab, sshK
     stacks[d.guest] = d.stack;
     const ssh = isDryRun() ? undefined : sshMaterialFor(host, sshKeys, d.guest);
     const files = ssh && !d.detect ? guestEdits({ lab, guest, hosts, ssh }, d.stack as GuestEdits['stack']).files : d.files;
+    if (d.stack !== 'auto') kinds[d.guest] = d.stack as Exclude<NetconfigKind, 'auto'>;
     if (d.target === 'seed-iso') {
       if (!d.seedIso) throw new Error(`inject: ${d.guest} has no seed ISO path`);
       update(`seed ISO for ${d.guest}`);
@@ -51,13 +59,14 @@ export async function injectConfig(host: Host, actions: Action[], lab: Lab, sshK
         }
         const edits: GuestEdits = guestEdits({ lab, guest, hosts, ...(ssh ? { ssh } : {}) }, detected.stack);
         stacks[d.guest] = `${detected.stack} (detected: ${detected.evidence.join(', ')})`;
+        kinds[d.guest] = detected.stack;
         return { files: edits.files, remove: edits.remove, links: edits.links };
       };
     }
     jobs.push(job);
   }
-  if (isDryRun() || !jobs.length) return stacks;
+  if (isDryRun() || !jobs.length) return { stacks, kinds };
   update(`${jobs.length} disk${jobs.length === 1 ? '' : 's'} in one libguestfs launch`);
   await host.disks.edit(jobs);
-  return stacks;
+  return { stacks, kinds };
 }

@@ -5,7 +5,8 @@
 import type { Host } from '../host/index.js';
 import type { Action, ActionKind, Plan } from '../plan/types.js';
 import type { LabState, StateStore } from '../state/store.js';
-import type { Lab } from '../spec/types.js';
+import type { Lab, NetconfigKind } from '../spec/types.js';
+import { nicConfigPath } from '../render/netconfig/index.js';
 import type { Progress } from '../ui/progress.js';
 import { doAction } from './do-action.js';
 import { waitReady, type ReadyResult } from './readiness.js';
@@ -47,6 +48,7 @@ export interface UpContext {
 export async function applyUp(ctx: UpContext): Promise<UpReport> {
   const { plan, progress } = ctx;
   const report: UpReport = { changed: 0, phases: [], ready: [], stacks: {} };
+  const kinds: Record<string, Exclude<NetconfigKind, 'auto'>> = {};
   const done = new Set(plan.actions.filter((a) => a.satisfied).map((a) => a.id));
   for (const phase of PHASES) {
     const todo = plan.actions.filter((a) => phase.kinds.includes(a.kind) && !a.satisfied);
@@ -56,8 +58,9 @@ export async function applyUp(ctx: UpContext): Promise<UpReport> {
     try {
       if (phase.kinds.includes('guest.config')) {
         await runRecorded(ctx, todo, async () => {
-          const stacks = await injectConfig(ctx.host, todo, ctx.lab, sshKeysOf(plan.actions), (t) => progress.update(t));
-          Object.assign(report.stacks, stacks);
+          const injected = await injectConfig(ctx.host, todo, ctx.lab, sshKeysOf(plan.actions), (t) => progress.update(t));
+          Object.assign(report.stacks, injected.stacks);
+          Object.assign(kinds, injected.kinds);
         });
         todo.forEach((a) => done.add(a.id));
       } else if (phase.kinds.includes('guest.ready')) {
@@ -76,7 +79,16 @@ export async function applyUp(ctx: UpContext): Promise<UpReport> {
                     ? `${config.seedIso} (network-config)`
                     : `${report.stacks[guestName] ?? config.stack}: ${config.files[0]?.path ?? 'files'} inside ${config.disk}`
                   : undefined;
-              const r = await waitReady(exec, a.details.guest, a.details.domain, a.details.interfaces, { timeoutSec: ctx.readyTimeoutSec, consoleLog, ...(configPath ? { configPath } : {}) });
+              // Per NIC: the rendered file that configures it, for the `address: none` message.
+              const kind = kinds[guestName] ?? (config?.kind === 'guest.config' && config.stack !== 'auto' ? (config.stack as Exclude<NetconfigKind, 'auto'>) : undefined);
+              const where = config?.kind === 'guest.config' ? (config.seedIso ? `in ${config.seedIso}` : `inside ${config.disk}`) : '';
+              const nicConfig = Object.fromEntries(
+                ctx.lab.guests.find((g) => g.name === guestName)?.interfaces.flatMap((i) => {
+                  const p = kind ? nicConfigPath(kind, i) : undefined;
+                  return p ? [[i.mac, `${kind}: ${p} ${where}`.trim()]] : [];
+                }) ?? [],
+              );
+              const r = await waitReady(exec, a.details.guest, a.details.domain, a.details.interfaces, { timeoutSec: ctx.readyTimeoutSec, consoleLog, nicConfig, ...(configPath ? { configPath } : {}) });
               progress.line(`  ${a.details.guest.padEnd(12)} ready in ${r.readySec.toFixed(1)}s (${r.transport === 'agent or ssh' ? 'answered' : r.transport} ${r.agentSec.toFixed(1)}s)  ${r.addresses.join(', ')}`);
               return r;
             }),

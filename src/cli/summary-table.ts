@@ -12,7 +12,7 @@ export function renderSummaryTable(lab: Lab, ready: ReadyResult[], paths: LabPat
   const rows = [['GUEST', 'ADDRESSES', 'STATE', 'BOOT', 'CONSOLE LOG']];
   for (const g of lab.guests) {
     const r = ready.find((x) => x.guest === g.name);
-    rows.push([g.name, r ? r.addresses.join(', ') : g.interfaces.map((i) => i.address ?? 'dhcp').join(', '), r ? 'ready' : 'running', r ? `${r.readySec.toFixed(1)}s` : '-', consoleLogPath(paths, g.name)]);
+    rows.push([g.name, r ? r.addresses.join(', ') : g.interfaces.map((i) => i.address ?? (i.unconfigured ? 'none' : 'dhcp')).join(', '), r ? 'ready' : 'running', r ? `${r.readySec.toFixed(1)}s` : '-', consoleLogPath(paths, g.name)]);
   }
   return table(rows);
 }

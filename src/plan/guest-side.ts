@@ -133,10 +133,10 @@ export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 't
       id: `guest.ready:${guest.name}`,
       kind: 'guest.ready',
       target: dom,
-      description: `wait for ${guest.name} to answer (${exec.mode === 'auto' && exec.sshAddress ? 'agent or ssh' : exec.mode}) and confirm ${guest.interfaces.map((i) => `${i.mac}=${i.address ?? 'dhcp'}`).join(', ')}`,
+      description: `wait for ${guest.name} to answer (${exec.mode === 'auto' && exec.sshAddress ? 'agent or ssh' : exec.mode}) and confirm ${guest.interfaces.map((i) => `${i.mac}=${i.address ?? (i.unconfigured ? 'none' : 'dhcp')}`).join(', ')}`,
       dependsOn: [startId],
       satisfied: defined && !!domFact?.active,
-      details: { kind: 'guest.ready', guest: guest.name, domain: dom, interfaces: guest.interfaces.map((i) => ({ mac: i.mac, ...(i.address ? { address: i.address, prefix: i.prefix } : {}) })) },
+      details: { kind: 'guest.ready', guest: guest.name, domain: dom, interfaces: guest.interfaces.map((i) => ({ mac: i.mac, ...(i.address ? { address: i.address, prefix: i.prefix } : {}), ...(i.unconfigured ? { unconfigured: true as const } : {}) })) },
     });
   }
   return actions;

@@ -70,7 +70,7 @@ export type ActionDetails =
     }
   | { kind: 'domain.define'; name: string; xml: string; consoleLog: string }
   | { kind: 'domain.start'; name: string }
-  | { kind: 'guest.ready'; guest: string; domain: string; interfaces: { mac: string; address?: string; prefix?: number }[] }
+  | { kind: 'guest.ready'; guest: string; domain: string; interfaces: { mac: string; address?: string; prefix?: number; unconfigured?: true }[] }
   | {
       /** A host file that brings the lab back after a reboot (`vlab persist`): a systemd unit, an interfaces.d file, a rules file. */
       kind: 'persist.file';

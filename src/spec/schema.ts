@@ -20,7 +20,10 @@ export const InterfaceSchema = z
     address: z
       .string()
       .optional()
-      .describe('Static IPv4 address, bare (`172.16.0.2`) or with the network\'s prefix (`172.16.0.2/16`). Omit for DHCP.'),
+      .describe(
+        'Static IPv4 address, bare (`172.16.0.2`) or with the network\'s prefix (`172.16.0.2/16`). Omit for DHCP. ' +
+          '`none`: the NIC is attached and named but gets no address at all (no DHCP, no static IPv4, no IPv6 link-local or router advertisements where the stack allows), overriding any default of the image that would configure it; it never carries the default route.',
+      ),
     mac: z.string().regex(MAC_PATTERN, 'must look like 52:54:00:12:34:56').optional().describe(
       'MAC address. Default: derived deterministically from lab, guest and NIC index (52:54:00:xx:xx:xx).',
     ),

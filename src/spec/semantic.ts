@@ -10,6 +10,10 @@ import { defaultBridgeName, defaultMac } from './defaults.js';
 import { broadcastOf, contains, formatCidr, formatIp, overlaps, parseCidr, parseIp, type Cidr } from './ipv4.js';
 import type { Lab, LabGuest, LabInterface, LabNetwork, NetconfigKind, ExecTransport, Accel, VerifyCheckSpec } from './types.js';
 import { didYouMean } from './suggest.js';
+import { hasAddress } from './nic-mode.js';
+
+/** `address: none`: the NIC gets no address at all. */
+export const NO_ADDRESS = 'none';
 
 const NAME_HINT = 'use 1-16 characters: a lower-case letter, then lower-case letters, digits or -';
 
@@ -107,7 +111,10 @@ export function resolveLab(file: LabFile, labPath: string): { lab?: Lab; problem
         add({ path: [...iat, 'network'], message: `unknown network '${i.network}'`, hint: guess ? `did you mean '${guess}'?` : `networks defined: ${netNames.join(', ') || 'none'}` });
       }
       const iface: LabInterface = { index, network: i.network, mac: (i.mac ?? defaultMac(file.name, gname, index)).toLowerCase(), ifname: `eth${index}` };
-      if (i.address !== undefined && net) {
+      if (i.address === NO_ADDRESS) iface.unconfigured = true;
+      else if (i.address !== undefined && /^(none|no|off|null|dhcp|auto)$/i.test(i.address.trim())) {
+        add({ path: [...iat, 'address'], message: `'${i.address}' is not an IPv4 address`, hint: /^(dhcp|auto)$/i.test(i.address.trim()) ? 'leave `address:` out for DHCP' : 'write `address: none` (lower case) for a NIC without any address, or leave `address:` out for DHCP' });
+      } else if (i.address !== undefined && net) {
         const a = checkAddress(i.address, net, [...iat, 'address'], add);
         if (a !== undefined) {
           iface.address = a;
@@ -145,9 +152,12 @@ export function resolveLab(file: LabFile, labPath: string): { lab?: Lab; problem
     if (n === undefined) add({ path: ['verify', 'external', i], message: `'${t}' is not an IPv4 address`, hint: 'external targets are IPv4 addresses outside the lab, e.g. 198.18.0.2' });
     else for (const [net, c] of cidrs) if (contains(c, n)) add({ path: ['verify', 'external', i], message: `${t} is inside lab network '${net}'`, hint: 'external targets must be outside every lab network' });
   });
+  const unaddressed = new Set(guests.filter((g) => !g.interfaces.some(hasAddress)).map((g) => g.name));
   const checks: VerifyCheckSpec[] = file.verify.checks.map((c, i) => {
     const at = ['verify', 'checks', i];
     if (!guestNames.includes(c.from)) add({ path: [...at, 'from'], message: `unknown guest '${c.from}'`, hint: hintFor(c.from, guestNames) });
+    else if (unaddressed.has(c.from)) add({ path: [...at, 'from'], message: `guest '${c.from}' has no address to ping from: every interface is \`address: none\``, hint: 'give one of its interfaces an address (or leave address out for DHCP), or check from another guest' });
+    if (unaddressed.has(c.to)) add({ path: [...at, 'to'], message: `guest '${c.to}' has no address to ping: every interface is \`address: none\``, hint: 'give one of its interfaces an address, or name another target' });
     if (!guestNames.includes(c.to) && c.to !== 'gateway' && c.to !== 'external' && parseIp(c.to) === undefined) {
       add({ path: [...at, 'to'], message: `'${c.to}' is not a guest, an IPv4 address, 'gateway' or 'external'`, hint: hintFor(c.to, [...guestNames, 'gateway', 'external']) });
     }
@@ -217,7 +227,8 @@ function checkAddress(text: string, net: LabNetwork, at: RawProblem['path'], add
 
 /**
  * The default route goes through one interface only: the first static one on a NAT or uplink
- * network, else the first static one on a network with a gateway.
+ * network, else the first static one on a network with a gateway. An `address: none` NIC has no
+ * address, so it is never chosen.
  */
 function assignDefaultRoute(ifaces: LabInterface[], nets: Map<string, LabNetwork>): void {
   const candidates = ifaces.filter((i) => i.address && nets.get(i.network)?.gateway);

@@ -31,8 +31,14 @@ export interface LabInterface {
   /** 0-based position among the guest's NICs. */
   index: number;
   network: string;
-  /** Static IPv4 address; absent means DHCP. */
+  /** Static IPv4 address; absent means DHCP, unless `unconfigured`. */
   address?: string;
+  /**
+   * `address: none` in the lab file: the NIC is attached and named, and its configuration keeps it
+   * without any address (no DHCP, no IPv4, no IPv6 where the stack allows), overriding the image's
+   * defaults. Never set together with `address` or `gateway`. See nicMode() in nic-mode.ts.
+   */
+  unconfigured?: true;
   /** Prefix length of the network (when the network has a cidr). */
   prefix?: number;
   /** Lower-case MAC address, fixed (given or derived deterministically). */

@@ -4,6 +4,7 @@
  */
 import { ValidationError, type Problem } from '../errors.js';
 import { parseIp } from '../spec/ipv4.js';
+import { hasAddress } from '../spec/nic-mode.js';
 import type { CheckExpect, Lab, LabGuest } from '../spec/types.js';
 
 export type CheckTarget = 'guest' | 'gateway' | 'external' | 'address';
@@ -37,7 +38,8 @@ type Draft = Omit<Check, 'id'>;
 
 /**
  * Derives every check for the lab, in a stable order: guest by guest (lab order), first the
- * derived checks (gateways, peers, external targets), then the guest's explicit checks that name
+ * derived checks (gateways, peers, external targets; only over networks where the guest has an
+ * address: an `address: none` NIC is left out), then the guest's explicit checks that name
  * an address no derived check covers. One check per source guest and address: an explicit check
  * overrides the expectation and count of a derived one in place (keeping its label); of two
  * explicit checks for the same address the later wins. Throws ValidationError for an explicit
@@ -73,7 +75,8 @@ export function deriveChecks(lab: Lab): Check[] {
     add({ from: g.name, to, target, address, expect, count: DEFAULT_PING_COUNT, origin: 'derived' });
 
   for (const g of lab.guests) {
-    const mine = unique(g.interfaces.map((i) => i.network));
+    // Networks where the guest has an address (static or DHCP): an `address: none` NIC sends nothing.
+    const mine = unique(g.interfaces.filter(hasAddress).map((i) => i.network));
     for (const name of mine) {
       const net = networks.get(name);
       if (net?.gateway) derived(g, `gateway:${net.name}`, 'gateway', net.gateway);
@@ -115,7 +118,7 @@ export function deriveChecks(lab: Lab): Check[] {
       add({ from: from.name, to, target, address, expect: c.expect, count, origin: 'explicit' });
 
     if (c.to === 'gateway') {
-      const first = from.interfaces[0];
+      const first = from.interfaces.find(hasAddress);
       const net = first ? networks.get(first.network) : undefined;
       if (!net?.gateway) {
         problem(`${path}.to`, `guest '${from.name}' has no gateway on its first network${first ? ` '${first.network}'` : ''}`, 'name the address to ping instead');

@@ -4,31 +4,52 @@
  * right address on the right MAC, `verify` passes, `down` leaves no trace. And a deliberately
  * wrong netconfig makes `up` fail with the mismatch message instead of hanging or passing.
  *
+ * Each lab also proves `address: none` (issue 7): g1's second NIC sits on a bridged uplink to
+ * the sandbox's LAN namespace, where dnsmasq answers DHCP (sandbox_lan_up), and every image but
+ * ifupdown ships a default that would DHCP a renamed, unconfigured NIC (vm-images/debian/README.md:
+ * networkd's `89-ethernet.network`, NM's catch-all `wired-dhcp` profile). g2's second NIC on the
+ * same LAN has no address (DHCP): the positive control that the server answers. After `up` and a
+ * grace period, g1's `none` NIC must be up with no IPv4 address, and dnsmasq must never have heard
+ * a DHCP request from its MAC.
+ *
  * Which images: VLAB_GUESTS=ifupdown,networkd,... (default: every image built under
- * vm-images/debian/out). `npm run test:guests` builds and runs all five; CI runs one a run.
+ * vm-images/debian/out, or $DEBIAN_OUT as for build.sh). `npm run test:guests` builds and runs
+ * all five; CI runs one a run.
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
-import { REPO, sandboxSkipReason } from './helpers/env.js';
+import { readFile } from 'node:fs/promises';
+import { execa } from 'execa';
+import { REPO, sandboxSkipReason, sleep } from './helpers/env.js';
 import { snapshot, vlab, writeLab, outsideUp } from './helpers/vlab.js';
 
-const OUT = path.join(REPO, 'vm-images', 'debian', 'out');
+const OUT = process.env.DEBIAN_OUT ? path.resolve(REPO, process.env.DEBIAN_OUT) : path.join(REPO, 'vm-images', 'debian', 'out');
+const LIB = path.join(REPO, 'scripts', 'sandbox-lib.sh');
+/** dnsmasq's log of the sandbox's LAN namespace (sandbox_lan_up). */
+const DNSMASQ_LOG = '/run/vlab-sandbox/lan-lan/dnsmasq.log';
+/** g1's `address: none` NIC and g2's DHCP NIC (the control), both on the LAN. */
+const NONE_MAC = '52:54:00:30:05:21';
+const CONTROL_MAC = '52:54:00:30:05:22';
 const ALL = ['ifupdown', 'networkd', 'netplan', 'networkmanager', 'cloud-init'];
 const wanted = process.env.VLAB_GUESTS ? process.env.VLAB_GUESTS.split(',').filter(Boolean) : ALL;
 const built = (v: string) => existsSync(path.join(OUT, v, 'image.yaml')) && existsSync(path.join(OUT, v, 'disk.qcow2'));
 const skip = sandboxSkipReason();
 const TIMEOUT = process.env.VLAB_GUEST_TIMEOUT ?? '900';
 
-function lab(name: string, variant: string, netconfig?: string): string {
+/** The 2-guest lab; with `wire`, each guest also has a NIC on the sandbox's LAN (g1: none, g2: DHCP). */
+function lab(name: string, variant: string, netconfig?: string, wire = false): string {
   const nc = netconfig ? `\n    netconfig: ${netconfig}` : '';
+  const net = wire ? '\n  wire:\n    bridge: br0\n    uplink: eth0\n    cidr: 192.0.2.0/24\n    gateway: 192.0.2.1' : '';
+  const nic1 = wire ? `\n      - { network: wire, address: none, mac: ${NONE_MAC} }` : '';
+  const nic2 = wire ? `\n      - { network: wire, mac: ${CONTROL_MAC} }` : '';
   return `name: ${name}
 networks:
   lan:
     cidr: 172.30.5.0/24
-    nat: true
+    nat: true${net}
 images:
   debian: ${path.join(OUT, variant)}
 guests:
@@ -36,28 +57,37 @@ guests:
     image: debian
     memory: 512${nc}
     interfaces:
-      - { network: lan, address: 172.30.5.11, mac: 52:54:00:30:05:11 }
+      - { network: lan, address: 172.30.5.11, mac: 52:54:00:30:05:11 }${nic1}
   g2:
     image: debian
     memory: 512${nc}
     interfaces:
-      - { network: lan, address: 172.30.5.12 }
+      - { network: lan, address: 172.30.5.12 }${nic2}
 verify:
   external: [198.18.0.2]
 `;
 }
 
 before(async () => {
-  if (!skip) await outsideUp();
+  if (skip) return;
+  await outsideUp();
+  const ns = await execa('ip', ['netns', 'list'], { reject: false });
+  if (!String(ns.stdout).includes('lan')) await execa('bash', ['-c', 'source "$1" && sandbox_lan_up', 'lan', LIB]);
 });
+
+/** dnsmasq log lines that name a MAC (DHCPDISCOVER/REQUEST/OFFER/ACK ...). */
+async function dhcpLines(mac: string): Promise<string[]> {
+  const text = await readFile(DNSMASQ_LOG, 'utf8').catch(() => '');
+  return text.split('\n').filter((l) => l.toLowerCase().includes(mac));
+}
 
 for (const variant of wanted) {
   const why = skip ?? (built(variant) ? undefined : `image not built: bash vm-images/debian/build.sh ${variant} (or npm run test:guests)`);
-  test(`debian/${variant}: stack detected, addresses on the right MACs, verify passes, down leaves no trace`, { skip: why, timeout: 1_800_000 }, async (t) => {
+  test(`debian/${variant}: stack detected, addresses on the right MACs, an address: none NIC stays without address despite DHCP and the image's default, verify passes, down leaves no trace`, { skip: why, timeout: 1_800_000 }, async (t) => {
     const before = await snapshot();
     const dir = await mkdtemp('/run/vlab-stack-');
     const name = `st-${variant.replace(/[^a-z]/g, '').slice(0, 10)}`;
-    const file = await writeLab(dir, name, lab(name, variant));
+    const file = await writeLab(dir, name, lab(name, variant, undefined, true));
     const t0 = performance.now();
     const up = await vlab(['-f', file, 'up', '--timeout', TIMEOUT]);
     const upSec = (performance.now() - t0) / 1000;
@@ -67,8 +97,21 @@ for (const variant of wanted) {
       const expectStack = variant === 'cloud-init' ? 'cloud-init' : variant;
       assert.match(up.stdout, new RegExp(`g1: network configuration for ${expectStack}`), up.stdout);
       if (variant !== 'cloud-init') assert.match(up.stdout, /detected:/, 'the stack was detected from the disk');
-      const link = await vlab(['-f', file, 'exec', 'g1', '--', 'ip', '-o', '-4', 'addr']);
-      assert.match(link.stdout, /inet 172\.30\.5\.11\/24/);
+      // The control: g2's DHCP NIC on the same LAN got a lease (up waited for it), so the server answers.
+      const control = await vlab(['-f', file, 'exec', 'g2', '--', 'ip', '-o', '-4', 'addr', 'show', 'dev', 'eth1']);
+      assert.match(control.stdout, /inet 192\.0\.2\.(1\d\d|200)\/24/, `the control NIC has a lease from the LAN's DHCP server:\n${control.stdout}${control.stderr}`);
+      assert.ok((await dhcpLines(CONTROL_MAC)).some((l) => /DHCPACK/.test(l)), 'dnsmasq acknowledged the control NIC');
+      // Time for any DHCP client or distro default in g1 to act on its unconfigured NIC.
+      await sleep(15_000);
+      const addrs = await vlab(['-f', file, 'exec', 'g1', '--', 'ip', '-o', '-4', 'addr']);
+      assert.equal(addrs.exitCode, 0, addrs.stderr);
+      const global = addrs.stdout.split('\n').filter((l) => /\binet\b/.test(l) && !/\blo\b/.test(l)).map((l) => /^\d+:\s+(\S+)\s+inet\s+(\S+)/.exec(l)?.slice(1, 3).join(' '));
+      assert.deepEqual(global, ['eth0 172.30.5.11/24'], `g1 has exactly its static address, and nothing on the address: none NIC:\n${addrs.stdout}`);
+      const link = await vlab(['-f', file, 'exec', 'g1', '--', 'ip', '-o', 'link', 'show', 'dev', 'eth1']);
+      assert.match(link.stdout, new RegExp(`link/ether ${NONE_MAC}`), `eth1 is the none NIC, named by MAC:\n${link.stdout}`);
+      assert.match(link.stdout, /<[^>]*\bUP\b[^>]*>/, `the none NIC is up (configured, just without address):\n${link.stdout}`);
+      assert.deepEqual(await dhcpLines(NONE_MAC), [], 'no DHCP request ever came from the none NIC');
+      t.diagnostic(`debian/${variant}: address: none NIC up without address; control lease ${/inet (\S+)/.exec(control.stdout)?.[1]}`);
       const v = await vlab(['-f', file, 'verify']);
       assert.equal(v.exitCode, 0, v.stdout + v.stderr);
     } finally {

@@ -14,6 +14,7 @@ import { parse } from 'yaml';
 import { renderCloudInit, renderCloudInitOff, renderNetworkConfig, renderUserData } from '../../src/render/netconfig/cloud-init.js';
 import { netconfigTarget, rendererFor, renderGuestFiles } from '../../src/render/netconfig/index.js';
 import { takesDefaultRoute } from '../../src/render/netconfig/networkd.js';
+import { nicMode } from '../../src/spec/nic-mode.js';
 import { CASES } from '../golden/netconfig/fixtures.js';
 import { placeholderMaterial } from '../../src/render/ssh-files.js';
 import { needs, scratch } from '../golden/netconfig/tools.js';
@@ -110,7 +111,12 @@ for (const { name, input } of CASES) {
     assert.equal(got.userdata, files[1]!.content);
     assert.deepEqual(got.interfaces.map((i) => [i.name, i.mac_address]), input.guest.interfaces.map((n) => [n.ifname, n.mac]));
     for (const nic of input.guest.interfaces) {
-      const [subnet, ...more] = got.interfaces.find((i) => i.name === nic.ifname)!.subnets;
+      const subnets = got.interfaces.find((i) => i.name === nic.ifname)!.subnets;
+      if (nic.unconfigured) {
+        assert.deepEqual(subnets.filter((s) => s.type !== 'manual'), [], `${nic.ifname}: address: none has no subnet (no DHCP, no address)`);
+        continue;
+      }
+      const [subnet, ...more] = subnets;
       assert.equal(more.length, 0);
       if (!nic.address) {
         assert.equal(subnet!.type, 'dhcp4');
@@ -141,8 +147,13 @@ for (const { name, input } of CASES) {
         if (nic.address) assert.match(text, new RegExp(nic.address.replace(/\./g, '\\.')), `${name} ${kind}: ${nic.ifname}'s address`);
         if (nic.gateway) assert.match(text, new RegExp(nic.gateway.replace(/\./g, '\\.')), `${name} ${kind}: the gateway`);
       }
+      if (kind === 'eni') {
+        for (const nic of input.guest.interfaces.filter((n) => n.unconfigured)) {
+          assert.doesNotMatch(text, new RegExp(`iface ${nic.ifname} inet (dhcp|static)`), `${name} eni: ${nic.ifname} (address: none) is neither dhcp nor static`);
+        }
+      }
       if (kind === 'networkd') {
-        const offRoute = input.guest.interfaces.some((n) => !n.address && !takesDefaultRoute(input, n));
+        const offRoute = input.guest.interfaces.some((n) => nicMode(n) === 'dhcp' && !takesDefaultRoute(input, n));
         assert.equal(/UseRoutes=False/.test(text), offRoute, `${name}: the DHCP NIC ignores routes only when another NIC has the gateway`);
       }
     }

@@ -13,6 +13,7 @@ import { ifcfgPath, renderIfcfg, shellValue } from '../../src/render/netconfig/i
 import { takesDefaultRoute } from '../../src/render/netconfig/networkd.js';
 import type { LabInterface } from '../../src/spec/types.js';
 import type { GuestNetInput } from '../../src/render/netconfig/index.js';
+import { nicMode } from '../../src/spec/nic-mode.js';
 import { CASES } from '../golden/netconfig/fixtures.js';
 import { scratch } from '../golden/netconfig/tools.js';
 
@@ -41,7 +42,7 @@ function expected(input: GuestNetInput, nic: LabInterface): Record<string, strin
     HWADDR: nic.mac,
     TYPE: 'Ethernet',
     ONBOOT: 'yes',
-    BOOTPROTO: nic.address ? 'none' : 'dhcp',
+    BOOTPROTO: nicMode(nic) === 'dhcp' ? 'dhcp' : 'none',
     DEFROUTE: takesDefaultRoute(input, nic) ? 'yes' : 'no',
     IPV6INIT: 'no',
     AUTOCONNECT_PRIORITY: '100',

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { renderHostFiles } from '../../src/render/hosts.js';
 import { renderCloudInitOff } from '../../src/render/netconfig/cloud-init.js';
-import { netconfigTarget, rendererFor, renderGuestFiles, SUPPORTED_NETCONFIG } from '../../src/render/netconfig/index.js';
+import { netconfigTarget, nicConfigPath, rendererFor, renderGuestFiles, SUPPORTED_NETCONFIG } from '../../src/render/netconfig/index.js';
 import { renderPinning } from '../../src/render/netconfig/pinning.js';
 import type { NetconfigKind } from '../../src/spec/types.js';
 import { CASES } from '../golden/netconfig/fixtures.js';
@@ -40,4 +40,18 @@ test('only networkd asks for a unit to be enabled; only cloud-init targets the s
   assert.deepEqual(KINDS.filter((k) => rendererFor(k)!.enableUnits?.length), ['networkd']);
   assert.deepEqual(KINDS.filter((k) => rendererFor(k)!.target === 'seed-iso'), ['cloud-init']);
   assert.deepEqual(rendererFor('cloud-init')!.conflicts, []);
+});
+
+test('nicConfigPath names a file the stack renders, one that mentions the NIC (for readiness messages)', () => {
+  for (const kind of KINDS) {
+    for (const { name, input } of CASES) {
+      const own = rendererFor(kind)!.render(input);
+      for (const nic of input.guest.interfaces) {
+        const p = nicConfigPath(kind, nic);
+        const file = own.find((f) => f.path === p);
+        assert.ok(file, `${kind} ${name} ${nic.ifname}: ${p} is not rendered`);
+        assert.ok(file.content.includes(nic.mac) || file.content.includes(`iface ${nic.ifname} `), `${kind} ${name}: ${p} does not configure ${nic.ifname}`);
+      }
+    }
+  }
 });

@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import { rendererFor } from '../../src/render/netconfig/index.js';
 import { NETPLAN_CONFLICTS, NETPLAN_PATH, renderNetplan, renderNetplanYaml, type NetplanBackend } from '../../src/render/netconfig/netplan.js';
 import { takesDefaultRoute } from '../../src/render/netconfig/networkd.js';
+import { nicMode } from '../../src/spec/nic-mode.js';
 import { CASES } from '../golden/netconfig/fixtures.js';
 import { needs, scratch } from '../golden/netconfig/tools.js';
 
@@ -35,10 +36,10 @@ test('netplan: one 0600 file, version 2, every NIC matched by MAC (a string even
       const e = doc.network.ethernets[nic.ifname]!;
       assert.equal(e.match.macaddress, nic.mac, `${name} ${nic.ifname}: MAC read back as a string`);
       assert.equal(e['set-name'], nic.ifname);
-      assert.equal(e.dhcp4, !nic.address);
+      assert.equal(e.dhcp4, nicMode(nic) === 'dhcp', 'dhcp4: false for static and address: none NICs');
       assert.deepEqual(e.addresses, nic.address ? [`${nic.address}/${nic.prefix}`] : undefined);
       assert.deepEqual(e.routes, nic.gateway ? [{ to: 'default', via: nic.gateway }] : undefined, 'default route only on the gateway NIC');
-      const ignoresRoutes = !nic.address && !takesDefaultRoute(input, nic);
+      const ignoresRoutes = nicMode(nic) === 'dhcp' && !takesDefaultRoute(input, nic);
       assert.deepEqual(e['dhcp4-overrides'], ignoresRoutes ? { 'use-routes': false } : undefined);
     }
   }
@@ -71,15 +72,18 @@ for (const backend of ['networkd', 'NetworkManager'] as NetplanBackend[]) {
           const net = readFileSync(join(root, `run/systemd/network/10-netplan-${nic.ifname}.network`), 'utf8');
           assert.match(net, new RegExp(`^PermanentMACAddress=${nic.mac}$`, 'm'));
           if (nic.address) assert.match(net, new RegExp(`^Address=${nic.address}/${nic.prefix}$`, 'm'));
+          else if (nic.unconfigured) assert.doesNotMatch(net, /^(Address|DHCP)=/m, 'address: none: neither an address nor DHCP');
           else assert.match(net, /^DHCP=ipv4$/m);
           assert.equal(/^Gateway=(.*)$/m.exec(net)?.[1], nic.gateway);
-          assert.equal(/^UseRoutes=false$/m.test(net), !nic.address && !takesDefaultRoute(input, nic));
+          assert.equal(/^UseRoutes=false$/m.test(net), nicMode(nic) === 'dhcp' && !takesDefaultRoute(input, nic));
           assert.match(net, /^LinkLocalAddressing=no$/m);
         } else {
           const con = readFileSync(join(root, `run/NetworkManager/system-connections/netplan-${nic.ifname}.nmconnection`), 'utf8');
-          assert.match(con, nic.address ? /^method=manual$/m : /^method=auto$/m);
+          const ipv4 = /\[ipv4\]\n([\s\S]*?)(\n\[|$)/.exec(con)?.[1] ?? '';
+          assert.match(ipv4, { static: /^method=manual$/m, dhcp: /^method=auto$/m, none: /^method=(disabled|link-local)$/m }[nicMode(nic)], con);
           if (nic.address) assert.match(con, new RegExp(`^address1=${nic.address}/${nic.prefix}$`, 'm'));
-          assert.equal(/^never-default=true$/m.test(con), !nic.address && !takesDefaultRoute(input, nic), 'DHCP NIC off the default route');
+          if (nic.unconfigured) assert.doesNotMatch(con, /^address1=/m);
+          assert.equal(/^never-default=true$/m.test(con), nicMode(nic) === 'dhcp' && !takesDefaultRoute(input, nic), 'DHCP NIC off the default route');
           assert.ok(!existsSync(join(root, `run/systemd/network/10-netplan-${nic.ifname}.network`)));
         }
       }

@@ -49,9 +49,14 @@ test('networkd: one 0644 .network per NIC, 10- prefix, matched by MAC only', () 
       const map = iniMap(ini, file.path);
       assert.deepEqual(ini.find((s) => s.section === 'Match')?.entries, [['MACAddress', nic.mac]], 'no Name= match: MAC only');
       assert.equal(map.get('Network.Address'), nic.address ? `${nic.address}/${nic.prefix}` : undefined);
-      assert.equal(map.get('Network.DHCP'), nic.address ? undefined : 'ipv4');
+      assert.equal(map.get('Network.DHCP'), nic.address ? undefined : nic.unconfigured ? 'no' : 'ipv4', 'address: none says DHCP=no explicitly');
+      if (nic.unconfigured) {
+        assert.equal(map.get('Network.LinkLocalAddressing'), 'no');
+        assert.equal(map.get('Network.IPv6AcceptRA'), 'no');
+        assert.equal(takesDefaultRoute(input, nic), false, 'an address: none NIC never takes the default route');
+      }
       assert.equal(map.get('Network.Gateway'), nic.gateway, 'Gateway only on the default-route NIC');
-      assert.equal(map.get('DHCPv4.UseGateway'), !nic.address && !takesDefaultRoute(input, nic) ? 'no' : undefined);
+      assert.equal(map.get('DHCPv4.UseGateway'), !nic.address && !nic.unconfigured && !takesDefaultRoute(input, nic) ? 'no' : undefined);
       for (const s of ini) {
         for (const [k] of s.entries) assert.ok(DOCUMENTED[s.section]?.includes(k), `${file.path}: [${s.section}] ${k}= is not in vlab's documented list`);
       }
@@ -81,7 +86,8 @@ test('networkd: renderer enables systemd-networkd and names netplan/ifupdown lef
 test('networkd: same addresses, gateway, DHCP and IPv6 settings as netplan renders from the netplan stack', async (t) => {
   if (!needs(t, '/usr/sbin/netplan', 'netplan.io')) return;
   const dir = scratch('networkd');
-  const pick = (text: string) => text.split('\n').filter((l) => /^(Address|Gateway|DHCP|LinkLocalAddressing|IPv6AcceptRA)=/.test(l)).sort();
+  // DHCP=no is networkd's default: vlab says it for `address: none` NICs, netplan leaves it out.
+  const pick = (text: string) => text.split('\n').filter((l) => /^(Address|Gateway|DHCP|LinkLocalAddressing|IPv6AcceptRA)=/.test(l) && l !== 'DHCP=no').sort();
   for (const { name, input } of CASES) {
     const root = join(dir, name.replace('/', '-'));
     const [yaml] = renderNetplan(input, { renderer: 'networkd' });

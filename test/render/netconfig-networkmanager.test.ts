@@ -12,6 +12,7 @@ import { execa } from 'execa';
 import { rendererFor } from '../../src/render/netconfig/index.js';
 import { NM_NO_AUTO_DEFAULT_PATH, keyfilePath, renderKeyfile, renderNetworkManager, uuidV5 } from '../../src/render/netconfig/networkmanager.js';
 import { takesDefaultRoute } from '../../src/render/netconfig/networkd.js';
+import { nicMode } from '../../src/spec/nic-mode.js';
 import { CASES } from '../golden/netconfig/fixtures.js';
 import { iniMap, needs, parseIni, scratch } from '../golden/netconfig/tools.js';
 
@@ -41,9 +42,9 @@ test('NM: one 0600 keyfile per NIC bound by mac-address (no interface-name), the
       assert.equal(map.get('connection.autoconnect-priority'), '100');
       assert.equal(map.get('connection.interface-name'), undefined);
       assert.equal(map.get('ethernet.mac-address'), nic.mac);
-      assert.equal(map.get('ipv4.method'), nic.address ? 'manual' : 'auto');
+      assert.equal(map.get('ipv4.method'), { static: 'manual', dhcp: 'auto', none: 'disabled' }[nicMode(nic)]);
       assert.equal(map.get('ipv4.address1'), nic.address ? `${nic.address}/${nic.prefix}${nic.gateway ? `,${nic.gateway}` : ''}` : undefined);
-      assert.equal(map.get('ipv4.never-default'), takesDefaultRoute(input, nic) ? undefined : 'true');
+      assert.equal(map.get('ipv4.never-default'), takesDefaultRoute(input, nic) || nic.unconfigured ? undefined : 'true', 'never-default is moot without IPv4');
       assert.equal(map.get('ipv6.method'), 'disabled');
     }
   }

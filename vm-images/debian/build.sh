@@ -356,6 +356,22 @@ EOF
 	printf 'GRUB_TERMINAL=serial\nGRUB_SERIAL_COMMAND="serial --unit=0 --speed=115200"\n' >>"$r/etc/default/grub"
 }
 
+# systemd's own ethernet default (shipped as 89-ethernet.network.example since
+# systemd 253; mkosi images enable it): DHCP on every wired NIC, whatever its
+# name, so also on a NIC that vlab renamed to ethN and configured nothing for.
+# vlab's per-NIC files (10-vlab-*, netplan's 10-netplan-*) sort before it.
+ethernet_dhcp_default() {
+	mkdir -p "$1/etc/systemd/network"
+	cat >"$1/etc/systemd/network/89-ethernet.network" <<'EOF'
+[Match]
+Type=ether
+Kind=!*
+
+[Network]
+DHCP=yes
+EOF
+}
+
 variant_networkd() {
 	local r=$1
 	apt_install "$r" dbus
@@ -370,6 +386,7 @@ Name=en*
 [Network]
 DHCP=yes
 EOF
+	ethernet_dhcp_default "$r"
 }
 
 # A cloud-init style netplan file that DHCPs every NIC (vlab removes it).
@@ -395,18 +412,41 @@ variant_netplan() {
 	apt_install "$r" dbus netplan.io
 	enable_unit "$r" systemd-networkd.service
 	netplan_default "$r"
+	# the backend's own default: DHCP on any NIC no netplan file names
+	ethernet_dhcp_default "$r"
 }
 
 variant_networkmanager() {
 	local r=$1
 	apt_install "$r" dbus network-manager
 	enable_unit "$r" NetworkManager.service
+	# What image builders leave: a catch-all wired profile (no interface name,
+	# no MAC), so NM DHCPs every ethernet NIC, also one vlab renamed and
+	# configured nothing for. NM's automatic "Wired connection N" profiles do
+	# the same unless no-auto-default=* (which vlab writes); this one stays.
+	mkdir -p "$r/etc/NetworkManager/system-connections"
+	cat >"$r/etc/NetworkManager/system-connections/wired-dhcp.nmconnection" <<'EOF'
+[connection]
+id=wired-dhcp
+uuid=5b0c6d2e-7a1f-4c3e-9d8b-2f6a1e0c4b71
+type=ethernet
+autoconnect=true
+
+[ipv4]
+method=auto
+
+[ipv6]
+method=auto
+EOF
+	chmod 600 "$r/etc/NetworkManager/system-connections/wired-dhcp.nmconnection"
 }
 
 variant_cloud_init() {
 	local r=$1
 	apt_install "$r" dbus netplan.io cloud-init
 	enable_unit "$r" systemd-networkd.service
+	# networkd's ethernet default: DHCP on any NIC network-config does not name
+	ethernet_dhcp_default "$r"
 	mkdir -p "$r/etc/cloud/cloud.cfg.d"
 	cat >"$r/etc/cloud/cloud.cfg.d/90-vlab.cfg" <<'EOF'
 # vlab test image: a NoCloud seed (ISO labelled cidata) or nothing.
@@ -586,8 +626,9 @@ install_grub() {
 # but the other variants' own.
 variant_hash() {
 	local v=$1 fns
-	fns=$(declare -F | awk '{print $3}' | grep -v -E '^(variant_(ifupdown|networkd|netplan|networkmanager|cloud_init)|make_grub_disk|install_grub)$')
+	fns=$(declare -F | awk '{print $3}' | grep -v -E '^(variant_(ifupdown|networkd|netplan|networkmanager|cloud_init)|make_grub_disk|install_grub|ethernet_dhcp_default)$')
 	[ "$v" != ifupdown ] || fns="$fns make_grub_disk install_grub"
+	case "$v" in networkd | netplan | cloud-init) fns="$fns ethernet_dhcp_default" ;; esac
 	{
 		head -n 1 "$base_dir/.stamp"
 		echo "variant $v size $disk_size epoch $SOURCE_DATE_EPOCH cmdline $cmdline suite $suite"

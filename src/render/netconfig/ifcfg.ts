@@ -3,6 +3,7 @@
  * legacy network-scripts and NetworkManager's ifcfg-rh plugin (so NM_CONTROLLED is left out).
  * The NIC is bound by HWADDR. Values are quoted for the shell when they need it. Pure.
  */
+import { nicMode } from '../../spec/nic-mode.js';
 import type { LabInterface } from '../../spec/types.js';
 import type { GuestFile } from '../files.js';
 import { writtenByVlab, type GuestNetInput } from './input.js';
@@ -24,7 +25,11 @@ export function shellValue(value: string): string {
   return /^[A-Za-z0-9._:/@%+,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The ifcfg text of one NIC: `KEY=value` lines in a fixed order. */
+/**
+ * The ifcfg text of one NIC: `KEY=value` lines in a fixed order. An `address: none` NIC gets
+ * `BOOTPROTO=none` without IPADDR (network-scripts brings the link up only; ifcfg-rh reads it as
+ * IPv4 disabled) and `DEFROUTE=no`.
+ */
 export function renderIfcfgFile(input: GuestNetInput, nic: LabInterface): string {
   const st = staticAddress(input, nic);
   const vars: [string, string | undefined][] = [
@@ -33,7 +38,7 @@ export function renderIfcfgFile(input: GuestNetInput, nic: LabInterface): string
     ['HWADDR', macOf(nic)],
     ['TYPE', 'Ethernet'],
     ['ONBOOT', 'yes'],
-    ['BOOTPROTO', st ? 'none' : 'dhcp'],
+    ['BOOTPROTO', nicMode(nic) === 'dhcp' ? 'dhcp' : 'none'],
     ['IPADDR', st?.address],
     ['PREFIX', st ? String(st.prefix) : undefined],
     ['GATEWAY', nic.gateway],

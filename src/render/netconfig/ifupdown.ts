@@ -1,9 +1,10 @@
 /**
- * Debian ifupdown: one `/etc/network/interfaces` with every NIC, static or DHCP. It does not
+ * Debian ifupdown: one `/etc/network/interfaces` with every NIC, static, DHCP or `inet manual`. It does not
  * source interfaces.d, so leftovers there (cloud-init's) cannot add a second config. Pure.
  */
 import { BugError } from '../../errors.js';
 import { netmask } from '../../spec/ipv4.js';
+import { nicMode } from '../../spec/nic-mode.js';
 import type { LabInterface } from '../../spec/types.js';
 import type { GuestFile } from '../files.js';
 import { writtenByVlab, type GuestNetInput } from './input.js';
@@ -17,10 +18,15 @@ export const IFUPDOWN_CONFLICTS: readonly string[] = [
   '/etc/network/interfaces.d/50-cloud-init.cfg',
 ];
 
-/** The stanza of one NIC: `inet static` with address/netmask (and gateway), or `inet dhcp`. */
+/**
+ * The stanza of one NIC: `inet static` with address/netmask (and gateway), `inet dhcp`, or for an
+ * `address: none` NIC `inet manual` (ifup sets the link up and configures no address).
+ */
 export function ifaceStanza(nic: LabInterface, input: GuestNetInput): string[] {
   const head = `auto ${nic.ifname}`;
-  if (!nic.address) return [head, `iface ${nic.ifname} inet dhcp`];
+  const mode = nicMode(nic);
+  if (mode === 'none') return [head, `iface ${nic.ifname} inet manual`];
+  if (mode === 'dhcp') return [head, `iface ${nic.ifname} inet dhcp`];
   const prefix = nic.prefix ?? input.lab.networks.find((n) => n.name === nic.network)?.prefix;
   if (prefix === undefined) {
     throw new BugError(`guest ${input.guest.name} ${nic.ifname} has address ${nic.address} but no prefix length`);

@@ -7,13 +7,14 @@ import { UsageError } from '../../errors.js';
 import type { NetconfigKind } from '../../spec/types.js';
 import type { GuestFile } from '../files.js';
 import { renderHostFiles } from '../hosts.js';
-import { renderCloudInit, renderCloudInitOff } from './cloud-init.js';
-import { IFCFG_CONFLICTS, renderIfcfg } from './ifcfg.js';
-import { IFUPDOWN_CONFLICTS, renderIfupdown } from './ifupdown.js';
+import type { LabInterface } from '../../spec/types.js';
+import { NETWORK_CONFIG_PATH, renderCloudInit, renderCloudInitOff } from './cloud-init.js';
+import { IFCFG_CONFLICTS, ifcfgPath, renderIfcfg } from './ifcfg.js';
+import { IFUPDOWN_CONFLICTS, INTERFACES_PATH, renderIfupdown } from './ifupdown.js';
 import type { GuestNetInput } from './input.js';
-import { NETPLAN_CONFLICTS, renderNetplan } from './netplan.js';
-import { NETWORKD_CONFLICTS, NETWORKD_ENABLE_UNITS, renderNetworkd } from './networkd.js';
-import { NM_CONFLICTS, renderNetworkManager } from './networkmanager.js';
+import { NETPLAN_CONFLICTS, NETPLAN_PATH, renderNetplan } from './netplan.js';
+import { NETWORKD_CONFLICTS, NETWORKD_ENABLE_UNITS, networkFilePath, renderNetworkd } from './networkd.js';
+import { keyfilePath, NM_CONFLICTS, renderNetworkManager } from './networkmanager.js';
 import { renderPinning } from './pinning.js';
 import { renderSshFiles } from '../ssh-files.js';
 
@@ -27,6 +28,8 @@ export interface NetconfigRenderer {
   kind: Exclude<NetconfigKind, 'auto'>;
   /** the stack's own files: into the guest disk, or (target 'seed-iso') the seed ISO's files */
   render(input: GuestNetInput): GuestFile[];
+  /** path of the rendered file that configures this NIC (for error messages) */
+  nicFile(nic: LabInterface): string;
   /** paths vlab removes or disables in the guest (conflicting defaults) */
   conflicts: readonly string[];
   /** where render()'s files go; default 'disk' */
@@ -38,12 +41,12 @@ export interface NetconfigRenderer {
 }
 
 const RENDERERS: readonly NetconfigRenderer[] = [
-  { kind: 'ifupdown', render: renderIfupdown, conflicts: IFUPDOWN_CONFLICTS },
-  { kind: 'netplan', render: (input) => renderNetplan(input, { renderer: 'networkd' }), conflicts: NETPLAN_CONFLICTS, quietCloudInit: true },
-  { kind: 'networkd', render: renderNetworkd, conflicts: NETWORKD_CONFLICTS, enableUnits: NETWORKD_ENABLE_UNITS, quietCloudInit: true },
-  { kind: 'networkmanager', render: renderNetworkManager, conflicts: NM_CONFLICTS, quietCloudInit: true },
-  { kind: 'ifcfg', render: renderIfcfg, conflicts: IFCFG_CONFLICTS, quietCloudInit: true },
-  { kind: 'cloud-init', render: renderCloudInit, conflicts: [], target: 'seed-iso' },
+  { kind: 'ifupdown', render: renderIfupdown, nicFile: () => INTERFACES_PATH, conflicts: IFUPDOWN_CONFLICTS },
+  { kind: 'netplan', render: (input) => renderNetplan(input, { renderer: 'networkd' }), nicFile: () => NETPLAN_PATH, conflicts: NETPLAN_CONFLICTS, quietCloudInit: true },
+  { kind: 'networkd', render: renderNetworkd, nicFile: networkFilePath, conflicts: NETWORKD_CONFLICTS, enableUnits: NETWORKD_ENABLE_UNITS, quietCloudInit: true },
+  { kind: 'networkmanager', render: renderNetworkManager, nicFile: keyfilePath, conflicts: NM_CONFLICTS, quietCloudInit: true },
+  { kind: 'ifcfg', render: renderIfcfg, nicFile: ifcfgPath, conflicts: IFCFG_CONFLICTS, quietCloudInit: true },
+  { kind: 'cloud-init', render: renderCloudInit, nicFile: () => NETWORK_CONFIG_PATH, conflicts: [], target: 'seed-iso' },
 ];
 
 /** Stacks vlab can configure today. */
@@ -52,6 +55,11 @@ export const SUPPORTED_NETCONFIG: readonly string[] = RENDERERS.map((r) => r.kin
 /** The renderer for a stack; undefined for stacks not yet supported. */
 export function rendererFor(kind: Exclude<NetconfigKind, 'auto'>): NetconfigRenderer | undefined {
   return RENDERERS.find((r) => r.kind === kind);
+}
+
+/** Path of the file a stack's renderer writes for one NIC (the seed ISO's /network-config for cloud-init); undefined for unknown stacks. */
+export function nicConfigPath(kind: Exclude<NetconfigKind, 'auto'>, nic: LabInterface): string | undefined {
+  return rendererFor(kind)?.nicFile(nic);
 }
 
 /** Where a stack's files go ('disk' unless its renderer says otherwise; 'disk' for unknown stacks). */

@@ -6,6 +6,7 @@
  * would misread (a MAC of digits only is a base-60 integer there) are quoted. Pure.
  */
 import { Document, isPair, isScalar, visit } from 'yaml';
+import { nicMode } from '../../spec/nic-mode.js';
 import type { LabInterface } from '../../spec/types.js';
 import type { GuestFile } from '../files.js';
 import { writtenByVlab, type GuestNetInput } from './input.js';
@@ -34,15 +35,17 @@ export type DefaultRouteTo = 'default' | '0.0.0.0/0';
 /**
  * The netplan version-2 `ethernets` entry of one NIC, shared with the cloud-init
  * network-config. `full` adds the IPv6-off keys (dhcp6, accept-ra, link-local) netplan knows
- * and cloud-init's own renderers do not.
+ * and cloud-init's own renderers do not. An `address: none` NIC gets `dhcp4: false` and no
+ * addresses (and, with `full`, the IPv6-off keys): up, without any address.
  */
 export function ethernetEntry(input: GuestNetInput, nic: LabInterface, to: DefaultRouteTo, full: boolean): Record<string, unknown> {
   const st = staticAddress(input, nic);
   const entry: Record<string, unknown> = { match: { macaddress: macOf(nic) }, 'set-name': nic.ifname };
   if (st) entry.addresses = [`${st.address}/${st.prefix}`];
   if (nic.gateway) entry.routes = [{ to, via: nic.gateway }];
-  entry.dhcp4 = !st;
-  if (!st && !takesDefaultRoute(input, nic)) entry['dhcp4-overrides'] = { 'use-routes': false };
+  const mode = nicMode(nic);
+  entry.dhcp4 = mode === 'dhcp';
+  if (mode === 'dhcp' && !takesDefaultRoute(input, nic)) entry['dhcp4-overrides'] = { 'use-routes': false };
   if (full) Object.assign(entry, { dhcp6: false, 'accept-ra': false, 'link-local': [] });
   return entry;
 }

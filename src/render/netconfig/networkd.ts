@@ -5,11 +5,12 @@
  * shares (static address, who takes the default route). Pure.
  */
 import { BugError } from '../../errors.js';
+import { nicMode } from '../../spec/nic-mode.js';
 import type { LabInterface } from '../../spec/types.js';
 import type { GuestFile } from '../files.js';
 import { writtenByVlab, type GuestNetInput } from './input.js';
 
-/** A static NIC's address and prefix length; undefined for a DHCP NIC. */
+/** A static NIC's address and prefix length; undefined for a DHCP or `address: none` NIC. */
 export function staticAddress(input: GuestNetInput, nic: LabInterface): { address: string; prefix: number } | undefined {
   if (!nic.address) return undefined;
   const prefix = nic.prefix ?? input.lab.networks.find((n) => n.name === nic.network)?.prefix;
@@ -22,11 +23,12 @@ export function staticAddress(input: GuestNetInput, nic: LabInterface): { addres
 /**
  * Whether a NIC may carry the default route: the NIC with the gateway; or, when no NIC of the
  * guest has one, a DHCP NIC (it takes the router its DHCP server offers, as ifupdown's
- * `inet dhcp` does). Every other NIC is told to ignore default routes.
+ * `inet dhcp` does). Every other NIC is told to ignore default routes. An `address: none` NIC
+ * never does: it has no address, so nothing to route through.
  */
 export function takesDefaultRoute(input: GuestNetInput, nic: LabInterface): boolean {
   if (nic.gateway) return true;
-  return !nic.address && !input.guest.interfaces.some((n) => n.gateway);
+  return nicMode(nic) === 'dhcp' && !input.guest.interfaces.some((n) => n.gateway);
 }
 
 /** Lower-case MAC: every stack compares MACs case-insensitively; goldens stay stable. */
@@ -55,14 +57,19 @@ export const NETWORKD_CONFLICTS: readonly string[] = [
   '/etc/network/interfaces.d/50-cloud-init.cfg',
 ];
 
-/** The .network text of one NIC: [Match] by MAC; static Address (+ Gateway) or DHCP=ipv4. IPv4 only. */
+/**
+ * The .network text of one NIC: [Match] by MAC; static Address (+ Gateway), DHCP=ipv4, or for an
+ * `address: none` NIC `DHCP=no` and no Address (the link comes up without any address: this file
+ * matches first, so a distro default such as `89-ethernet.network` never applies to it). IPv4 only.
+ */
 export function renderNetworkFile(input: GuestNetInput, nic: LabInterface): string {
   const st = staticAddress(input, nic);
-  const network = st ? [`Address=${st.address}/${st.prefix}`] : ['DHCP=ipv4'];
+  const mode = nicMode(nic);
+  const network = st ? [`Address=${st.address}/${st.prefix}`] : [mode === 'none' ? 'DHCP=no' : 'DHCP=ipv4'];
   if (nic.gateway) network.push(`Gateway=${nic.gateway}`);
   network.push('LinkLocalAddressing=no', 'IPv6AcceptRA=no');
   const lines = [writtenByVlab(input), '[Match]', `MACAddress=${macOf(nic)}`, '', '[Network]', ...network, ''];
-  if (!st && !takesDefaultRoute(input, nic)) lines.push('[DHCPv4]', 'UseGateway=no', '');
+  if (mode === 'dhcp' && !takesDefaultRoute(input, nic)) lines.push('[DHCPv4]', 'UseGateway=no', '');
   return lines.join('\n');
 }
 

@@ -6,6 +6,7 @@
  * "Wired connection N" profiles. Pure (node:crypto only hashes).
  */
 import { createHash } from 'node:crypto';
+import { nicMode } from '../../spec/nic-mode.js';
 import type { LabInterface } from '../../spec/types.js';
 import type { GuestFile } from '../files.js';
 import { writtenByVlab, type GuestNetInput } from './input.js';
@@ -48,13 +49,18 @@ export function keyfilePath(nic: LabInterface): string {
   return `/etc/NetworkManager/system-connections/${connectionId(nic)}.nmconnection`;
 }
 
-/** The keyfile text of one NIC. UUID from lab, guest and MAC: stable across `vlab up`. */
+/**
+ * The keyfile text of one NIC. UUID from lab, guest and MAC: stable across `vlab up`. An
+ * `address: none` NIC gets `[ipv4] method=disabled`: NM activates the profile (priority 100, so no
+ * catch-all profile of the image gets the NIC) and the NIC stays up without any address.
+ */
 export function renderKeyfile(input: GuestNetInput, nic: LabInterface): string {
   const st = staticAddress(input, nic);
+  const mode = nicMode(nic);
   const ipv4 = st
     ? ['method=manual', `address1=${st.address}/${st.prefix}${nic.gateway ? `,${nic.gateway}` : ''}`]
-    : ['method=auto'];
-  if (!takesDefaultRoute(input, nic)) ipv4.push('never-default=true');
+    : [mode === 'none' ? 'method=disabled' : 'method=auto'];
+  if (mode !== 'none' && !takesDefaultRoute(input, nic)) ipv4.push('never-default=true');
   return [
     writtenByVlab(input),
     '[connection]',
