@@ -78,6 +78,11 @@ test('exec: ssh runs the command over SSH, argv word for word, exit codes passed
   assert.equal((await vlab(['-f', file, 'exec', 'viassh', '--', 'sh', '-c', 'echo out; echo err >&2; exit 7'])).exitCode, 7);
   const j = await vlab(['-f', file, 'exec', 'viassh', '--json', '--', 'sh', '-c', 'echo out; echo err >&2; exit 7']);
   assert.deepEqual(JSON.parse(j.stdout), { exitCode: 7, stdout: 'out\n', stderr: 'err\n' });
+
+  const text = "line 1\nline 'two' $x\n";
+  const i = await vlab(['-f', file, 'exec', 'viassh', '--stdin', '--', 'sh', '-c', 'cat; echo "[$(wc -l)]"'], { input: text });
+  assert.equal(i.exitCode, 0, i.stderr);
+  assert.equal(i.stdout, `${text}[0]`, '--stdin reaches the command over ssh (the helper strips the final newline)');
 });
 
 test('verify runs over SSH for the ssh guest and passes', { skip, timeout: 300_000 }, async () => {
@@ -112,6 +117,8 @@ test('exec: auto uses the agent while it answers, and SSH once it is gone', { sk
   assert.equal(a.exitCode, 0, a.stderr);
   assert.equal(a.stdout.trim(), 'auto');
   assert.ok(!traced(a.stderr).some((c) => c.startsWith('ssh ')), `agent answers, so no ssh:\n${a.stderr}`);
+  const i = await vlab(['-f', file, 'exec', 'auto', '--stdin', '--', 'cat'], { input: 'through the agent\n' });
+  assert.equal(i.stdout, 'through the agent', '--stdin reaches the command through the agent (the helper strips the final newline)');
 
   // Replace qemu-ga by a sleeper (the tiny image restarts a dead agent) and stop the running one.
   const kill = await vlab(['-f', file, 'exec', 'auto', '--', 'sh', '-c',

@@ -17,10 +17,11 @@ export interface VlabResult {
 export const SEED = path.join(REPO, 'examples', 'seed.yaml');
 
 /** Runs `node bin/vlab.js ARGS...` and never throws; the caller asserts the exit code. */
-export async function vlab(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<VlabResult> {
+export async function vlab(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number; input?: string } = {}): Promise<VlabResult> {
   const r = await execa('node', [path.join(REPO, 'bin', 'vlab.js'), ...args], {
     reject: false,
     env: opts.env,
+    ...(opts.input !== undefined ? { input: opts.input } : {}),
     timeout: opts.timeoutMs ?? 600_000,
     cwd: REPO,
   });
