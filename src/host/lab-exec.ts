@@ -3,17 +3,13 @@
  * answers, else SSH). Built from the `ssh.keys` journal entry, which lists the guests reached
  * over SSH and where; every other guest uses the agent.
  */
-import type { SshGuest } from '../plan/types.js';
+import type { ActionDetails, SshGuest } from '../plan/types.js';
 import { HostError } from '../errors.js';
 import type { ExecResult, GuestExec } from './guest-exec.types.js';
 import { SshExec, type SshTarget } from './ssh-exec.js';
 
-/** What the lab's `ssh.keys` action recorded. */
-export interface LabSshKeys {
-  clientKey: string;
-  knownHosts: string;
-  guests: SshGuest[];
-}
+/** What the lab's `ssh.keys` action recorded (the part the transports need). */
+export type LabSshKeys = Pick<Extract<ActionDetails, { kind: 'ssh.keys' }>, 'clientKey' | 'knownHosts' | 'guests'>;
 
 /** How long `auto` waits for the agent before it tries SSH. */
 const AGENT_FIRST_MS = 3000;
@@ -71,7 +67,7 @@ export class LabExec implements GuestExec {
 }
 
 /** The ssh.keys details of a journal or plan, if the lab has any. */
-export function sshKeysOf(entries: readonly { details: { kind: string } }[]): LabSshKeys | undefined {
-  const e = entries.find((x) => x.details.kind === 'ssh.keys');
-  return e ? (e.details as unknown as LabSshKeys) : undefined;
+export function sshKeysOf(entries: readonly { details: ActionDetails }[]): LabSshKeys | undefined {
+  for (const e of entries) if (e.details.kind === 'ssh.keys') return e.details;
+  return undefined;
 }

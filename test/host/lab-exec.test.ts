@@ -60,7 +60,8 @@ test('auto: when neither answers, the error names both', async () => {
 });
 
 test('sshKeysOf finds the ssh.keys entry of a journal', () => {
-  assert.equal(sshKeysOf([{ details: { kind: 'disk.overlay' } }]), undefined);
-  const e = { details: { kind: 'ssh.keys', ...keys } };
-  assert.equal(sshKeysOf([{ details: { kind: 'disk.overlay' } }, e])?.guests.length, 2);
+  const overlay = { details: { kind: 'disk.overlay' as const, base: '/b.qcow2', overlay: '/s/disks/a.qcow2' } };
+  assert.equal(sshKeysOf([overlay]), undefined);
+  const e = { details: { kind: 'ssh.keys' as const, dir: '/s/ssh', ...keys } };
+  assert.equal(sshKeysOf([overlay, e])?.guests.length, 2);
 });

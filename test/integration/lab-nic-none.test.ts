@@ -10,12 +10,10 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
 import { REPO, sandboxSkipReason, sleep } from './helpers/env.js';
-import { outsideUp, snapshot, vlab, writeLab } from './helpers/vlab.js';
+import { outsideUp, snapshot, vlab, writeLab, lanUp } from './helpers/vlab.js';
 
 const skip = sandboxSkipReason();
-const LIB = path.join(REPO, 'scripts', 'sandbox-lib.sh');
 const NONE_MAC = '52:54:00:31:00:21';
 const CONTROL_MAC = '52:54:00:31:00:22';
 
@@ -51,8 +49,7 @@ verify:
 before(async () => {
   if (skip) return;
   await outsideUp();
-  const ns = await execa('ip', ['netns', 'list'], { reject: false });
-  if (!String(ns.stdout).includes('lan')) await execa('bash', ['-c', 'source "$1" && sandbox_lan_up', 'lan', LIB]);
+  await lanUp();
 });
 
 test('tiny: an address: none NIC next to a DHCP server stays without address; the plan says none; verify skips it', { skip, timeout: 900_000 }, async (t) => {

@@ -22,12 +22,10 @@ import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { execa } from 'execa';
 import { REPO, sandboxSkipReason, sleep } from './helpers/env.js';
-import { snapshot, vlab, writeLab, outsideUp } from './helpers/vlab.js';
+import { snapshot, vlab, writeLab, outsideUp, lanUp } from './helpers/vlab.js';
 
 const OUT = process.env.DEBIAN_OUT ? path.resolve(REPO, process.env.DEBIAN_OUT) : path.join(REPO, 'vm-images', 'debian', 'out');
-const LIB = path.join(REPO, 'scripts', 'sandbox-lib.sh');
 /** dnsmasq's log of the sandbox's LAN namespace (sandbox_lan_up). */
 const DNSMASQ_LOG = '/run/vlab-sandbox/lan-lan/dnsmasq.log';
 /** g1's `address: none` NIC and g2's DHCP NIC (the control), both on the LAN. */
@@ -71,8 +69,7 @@ verify:
 before(async () => {
   if (skip) return;
   await outsideUp();
-  const ns = await execa('ip', ['netns', 'list'], { reject: false });
-  if (!String(ns.stdout).includes('lan')) await execa('bash', ['-c', 'source "$1" && sandbox_lan_up', 'lan', LIB]);
+  await lanUp();
 });
 
 /** dnsmasq log lines that name a MAC (DHCPDISCOVER/REQUEST/OFFER/ACK ...). */

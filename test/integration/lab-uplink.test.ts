@@ -11,10 +11,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { REPO, sandboxSkipReason, sleep } from './helpers/env.js';
-import { snapshot, vlab, vlabBackground, writeLab } from './helpers/vlab.js';
+import { snapshot, vlab, vlabBackground, writeLab, lanUp } from './helpers/vlab.js';
 
 const skip = sandboxSkipReason();
-const LIB = path.join(REPO, 'scripts', 'sandbox-lib.sh');
 
 function lanLab(name: string, extra = ''): string {
   return `name: ${name}
@@ -49,8 +48,7 @@ function l3(snap: string): string {
 
 before(async () => {
   if (skip) return;
-  const ns = await execa('ip', ['netns', 'list'], { reject: false });
-  if (!String(ns.stdout).includes('lan')) await execa('bash', ['-c', 'source "$1" && sandbox_lan_up', 'lan', LIB]);
+  await lanUp();
 });
 
 test('uplink: host keeps its network, guests are on the LAN, down restores routes and addresses exactly', { skip, timeout: 900_000 }, async (t) => {

@@ -47,6 +47,13 @@ export async function outsideUp(): Promise<void> {
   await execa('bash', ['-c', 'source "$1" && sandbox_outside_up', 'outside', path.join(REPO, 'scripts', 'sandbox-lib.sh')]);
 }
 
+/** Brings up the sandbox's LAN namespace (dnsmasq behind the veth that plays eth0) once per sandbox. */
+export async function lanUp(): Promise<void> {
+  const r = await execa('ip', ['netns', 'list'], { reject: false });
+  if (String(r.stdout).includes('lan')) return;
+  await execa('bash', ['-c', 'source "$1" && sandbox_lan_up', 'lan', path.join(REPO, 'scripts', 'sandbox-lib.sh')]);
+}
+
 /** Writes a lab file into dir and returns its path. */
 export async function writeLab(dir: string, name: string, text: string): Promise<string> {
   const file = path.join(dir, `${name}.yaml`);
