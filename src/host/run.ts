@@ -53,14 +53,14 @@ export function isDryRun(): boolean {
   return settings.dryRun;
 }
 
+/** The shape of run(): what ports take in their constructor instead of importing a global. */
+export type RunFn = (argv: string[], opts?: RunOptions) => Promise<RunResult>;
+
 /**
  * Runs one external command, argv only (never a shell string). Every subprocess vlab starts goes
  * through here, so dry-run and --verbose tracing see all of them. Throws CommandError carrying
  * argv, exit code and stderr when the command fails, unless allowFailure is set.
  */
-/** The shape of run(): what ports take in their constructor instead of importing a global. */
-export type RunFn = (argv: string[], opts?: RunOptions) => Promise<RunResult>;
-
 export async function run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
   const [file, ...args] = argv;
   if (!file) throw new HostError('run() called with an empty command');
