@@ -91,7 +91,7 @@ export function resolveLab(file: LabFile, labPath: string): { lab?: Lab; problem
   for (const [gname, g] of Object.entries(file.guests)) {
     const at = ['guests', gname];
     if (!NAME_PATTERN.test(gname)) add({ path: at, atKey: true, message: `invalid guest name '${gname}'`, hint: NAME_HINT });
-    let image = g.image;
+    const image = g.image;
     if (!imageNames.has(image)) {
       if (/[/.]/.test(image)) {
         const resolved = path.resolve(dir, image);

@@ -48,6 +48,5 @@ export function toJunit(lab: Lab, results: readonly CheckResult[], durationSec?:
 
 /** Drops characters XML 1.0 cannot represent (control characters other than tab and newlines). */
 function clean(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
 }

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UsageError } from '../../src/errors.js';
 import { labHosts, renderHosts } from '../../src/render/hosts.js';
 import { rendererFor, renderGuestFiles, SUPPORTED_NETCONFIG } from '../../src/render/netconfig/index.js';
 import { renderIfnames, renderLinkFile } from '../../src/render/netconfig/pinning.js';

@@ -19,6 +19,7 @@ export async function virsh(args: string[], opts: { timeoutMs?: number } = {}): 
 }
 
 /** Sends one guest agent command (QMP-style object); returns its `return` value. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- agent replies are free-form JSON read by each test
 export async function agentCommand(dom: string, cmd: object, timeoutSec = 10): Promise<any> {
   const out = await virsh(['qemu-agent-command', '--timeout', String(timeoutSec), dom, JSON.stringify(cmd)], {
     timeoutMs: (timeoutSec + 10) * 1000,
