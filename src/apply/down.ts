@@ -7,7 +7,6 @@ import type { JournalEntry, LabState, StateStore } from '../state/store.js';
 import type { Progress } from '../ui/progress.js';
 import { undoEntry } from './undo-entry.js';
 import { isDryRun } from '../host/run.js';
-import { killStrayDiskHelpers } from '../host/stray.js';
 import { sweepOwned } from './sweep.js';
 
 export interface DownReport {
@@ -33,7 +32,7 @@ export async function applyDown(host: Host, store: StateStore, state: LabState, 
   };
   opts.progress.phase(`Removing lab ${state.lab}`);
   if (!isDryRun()) {
-    for (const p of killStrayDiskHelpers(store.paths.disks)) report.undone.push(`stray libguestfs process ${p.pid} (from an interrupted up): killed`);
+    for (const p of host.processes.killStrayDiskHelpers(store.paths.disks)) report.undone.push(`stray libguestfs process ${p.pid} (from an interrupted up): killed`);
   }
   for (const group of ORDER) {
     const batch = entries.filter((e) => e.kind === group);

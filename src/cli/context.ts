@@ -12,7 +12,6 @@ import { resolveImages } from '../host/image-resolver.js';
 import { isImageProblem, type HostFacts, type ImageProblem } from '../plan/facts.js';
 import { labPaths, stateRoot, type LabPaths } from '../plan/paths.js';
 import type { RawProblem } from '../spec/zod-problems.js';
-import { findDhcpClients } from '../host/dhcp-clients.js';
 
 export interface GlobalOptions {
   file: string;
@@ -89,7 +88,7 @@ export async function factsFor(loaded: LoadedLab, host: Host): Promise<HostFacts
   facts.stateRoot = root;
   facts.stateDir = paths.dir;
   facts.stateFiles = listFiles(paths.dir);
-  facts.dhcpClients = loaded.lab.networks.flatMap((n) => (n.uplink ? findDhcpClients(n.uplink).map((c) => ({ ifname: c.ifname, argv: c.argv })) : []));
+  facts.dhcpClients = loaded.lab.networks.flatMap((n) => (n.uplink ? host.processes.dhcpClients(n.uplink).map((c) => ({ ifname: c.ifname, argv: c.argv })) : []));
   const ssh = process.env.SSH_CONNECTION?.split(' ')[0];
   if (ssh) facts.sshClient = ssh;
   return facts;

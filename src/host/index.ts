@@ -9,6 +9,8 @@ import { QemuImgCommand, type QemuImg } from './qemu-img.js';
 import { SysctlCommand, type Sysctl } from './sysctl.js';
 import { XorrisoSeedIsos, type SeedIsos } from './seed-iso.js';
 import { SshKeygenCommand, type SshKeygen } from './ssh-keygen.js';
+import { HostProcesses, PingCommand, type Pinger, type Processes } from './processes.js';
+import { isDryRun, run, spawnDetached } from './run.js';
 
 export interface Host {
   ip: IpRoute;
@@ -23,6 +25,12 @@ export interface Host {
   agent: GuestExec;
   /** Key pairs for the ssh transport. */
   sshKeygen: SshKeygen;
+  /** DHCP clients, the uplink watchdog, stray disk helpers. */
+  processes: Processes;
+  /** Whether an address answers from this host (the uplink check). */
+  ping: Pinger;
+  /** True when changes are skipped (`plan`, `--dry-run`): apply code reads it here, never from a global. */
+  readonly dryRun: boolean;
 }
 
 export interface CreateHostOptions {
@@ -52,7 +60,10 @@ export function createHost(opts: CreateHostOptions = {}): Host {
     seedIsos: new XorrisoSeedIsos(),
     agent: new AgentExec(libvirt),
     sshKeygen: new SshKeygenCommand(),
+    processes: new HostProcesses(spawnDetached, isDryRun()),
+    ping: new PingCommand(run),
+    dryRun: isDryRun(),
   };
 }
 
-export type { IpRoute, Iptables, Sysctl, Libvirt, QemuImg, GuestDisks, GuestExec, SeedIsos, SshKeygen };
+export type { IpRoute, Iptables, Sysctl, Libvirt, QemuImg, GuestDisks, GuestExec, SeedIsos, SshKeygen, Processes, Pinger };
