@@ -12,7 +12,6 @@ import { SUPPORTED_NETCONFIG } from '../render/netconfig/index.js';
 import { guestEdits, type GuestEdits } from '../render/netconfig/edits.js';
 import { SEED_ISO_LABEL } from '../render/netconfig/cloud-init.js';
 import { labHosts } from '../render/hosts.js';
-import { isDryRun } from '../host/run.js';
 import type { DiskJob } from '../host/guest-disk.js';
 import type { LabSshKeys } from '../host/lab-exec.js';
 import { sshMaterialFor } from './ssh-keys.js';
@@ -38,13 +37,13 @@ export async function injectConfig(
     const d = a.details;
     const guest = lab.guests.find((g) => g.name === d.guest)!;
     stacks[d.guest] = d.stack;
-    const ssh = isDryRun() ? undefined : sshMaterialFor(host, sshKeys, d.guest);
+    const ssh = host.dryRun ? undefined : sshMaterialFor(host, sshKeys, d.guest);
     const files = ssh && !d.detect ? guestEdits({ lab, guest, hosts, ssh }, d.stack as GuestEdits['stack']).files : d.files;
     if (d.stack !== 'auto') kinds[d.guest] = d.stack as Exclude<NetconfigKind, 'auto'>;
     if (d.target === 'seed-iso') {
       if (!d.seedIso) throw new Error(`inject: ${d.guest} has no seed ISO path`);
       update(`seed ISO for ${d.guest}`);
-      if (!isDryRun()) await host.seedIsos.build(d.seedIso, files, SEED_ISO_LABEL);
+      if (!host.dryRun) await host.seedIsos.build(d.seedIso, files, SEED_ISO_LABEL);
       continue;
     }
     const job: DiskJob = { disk: d.disk, files, remove: d.remove, links: d.links };
@@ -65,7 +64,7 @@ export async function injectConfig(
     }
     jobs.push(job);
   }
-  if (isDryRun() || !jobs.length) return { stacks, kinds };
+  if (host.dryRun || !jobs.length) return { stacks, kinds };
   update(`${jobs.length} disk${jobs.length === 1 ? '' : 's'} in one libguestfs launch`);
   await host.disks.edit(jobs);
   return { stacks, kinds };

@@ -6,14 +6,13 @@
 import fs from 'node:fs';
 import type { Host } from '../host/index.js';
 import type { ActionDetails } from '../plan/types.js';
-import { isDryRun } from '../host/run.js';
 import type { LabSshKeys } from '../host/lab-exec.js';
 import { knownHostsLine, type SshMaterial } from '../render/ssh-files.js';
 
 type SshKeysDetails = Extract<ActionDetails, { kind: 'ssh.keys' }>;
 
 export async function makeSshKeys(host: Host, d: SshKeysDetails, lab: string): Promise<void> {
-  if (isDryRun()) return;
+  if (host.dryRun) return;
   fs.mkdirSync(d.dir, { recursive: true, mode: 0o700 });
   fs.chmodSync(d.dir, 0o700);
   await host.sshKeygen.ensureKey(d.clientKey, `vlab:${lab}`);

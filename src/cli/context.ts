@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { UsageError, ValidationError } from '../errors.js';
 import { parseLab, locateProblems } from '../spec/load.js';
 import type { ImageInfo, Lab } from '../spec/types.js';
-import { configureRunner } from '../host/run.js';
+import type { TraceEvent } from '../host/run.js';
 import { createHost, type Host } from '../host/index.js';
 import { gatherFacts } from '../host/facts.js';
 import { resolveImages } from '../host/image-resolver.js';
@@ -28,14 +28,11 @@ export interface LoadedLab {
   declaredImages: string[];
 }
 
-/** Applies --verbose tracing: every command with argv, exit code and duration, on stderr. */
-export function setupRunner(opts: GlobalOptions, dryRun = false): void {
-  configureRunner({
-    dryRun,
-    trace: opts.verbose
-      ? (e) => process.stderr.write(`  $ ${e.argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ')}  ${e.skipped ? '[dry-run: skipped]' : `→ exit ${e.exitCode} in ${e.durationMs.toFixed(0)} ms`}\n`)
-      : undefined,
-  });
+/** The --verbose trace: every command with argv, exit code and duration, on stderr (undefined without -v). */
+export function traceFor(opts: GlobalOptions): ((e: TraceEvent) => void) | undefined {
+  if (!opts.verbose) return undefined;
+  return (e) =>
+    process.stderr.write(`  $ ${e.argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ')}  ${e.skipped ? '[dry-run: skipped]' : `→ exit ${e.exitCode} in ${e.durationMs.toFixed(0)} ms`}\n`);
 }
 
 /** Reads and validates the lab file (exit 2 with every problem when it is invalid). */
@@ -56,8 +53,10 @@ export function loadLab(opts: GlobalOptions): LoadedLab {
   return { lab, text, file, declaredImages: Object.keys(declared) };
 }
 
-export function hostFor(opts: GlobalOptions): Host {
-  return createHost({ uri: opts.connect });
+/** The host adapters for these options; dry-run skips every change (reads still run). */
+export function hostFor(opts: GlobalOptions, dryRun = false): Host {
+  const trace = traceFor(opts);
+  return createHost({ ...(opts.connect ? { uri: opts.connect } : {}), dryRun, ...(trace ? { trace } : {}) });
 }
 
 export function pathsFor(lab: string): LabPaths {

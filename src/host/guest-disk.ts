@@ -20,7 +20,7 @@ import { HostError } from '../errors.js';
 import type { GuestFile } from '../render/files.js';
 import type { NetconfigKind } from '../spec/types.js';
 import { detectAccel } from './accel.js';
-import { isDryRun, run, type RunResult } from './run.js';
+import type { RunFn, RunResult } from './run.js';
 
 /** The network configuration stack found in a guest image, and what showed it. */
 export interface DetectedStack {
@@ -186,14 +186,17 @@ class GuestfishSession {
     }
   };
 
-  constructor(private readonly env: Record<string, string>) {}
+  constructor(
+    private readonly run: RunFn,
+    private readonly env: Record<string, string>,
+  ) {}
 
   /** Starts `guestfish --listen` on the disks and waits until its server accepts commands. */
   async start(disks: string[]): Promise<void> {
     const argv = ['guestfish', '--listen', '--rw'];
     for (const d of disks) argv.push(d.endsWith('.qcow2') ? '--format=qcow2' : '--format', '-a', d);
     const before = new Set(findByCmdline(argv));
-    this.listen = run(argv, { env: this.env, allowFailure: true, hint: 'is libguestfs-tools installed?' });
+    this.listen = this.run(argv, { env: this.env, allowFailure: true, hint: 'is libguestfs-tools installed?' });
     void this.listen.then((r) => (this.listenResult = r));
     process.once('exit', this.onExit);
     const sock = (pid: number) => `/tmp/.guestfish-${process.geteuid?.() ?? 0}/socket-${pid}`;
@@ -219,7 +222,7 @@ class GuestfishSession {
   async remote(cmds: string[][], what: string, timeoutMs = 300_000): Promise<string> {
     if (this.pid === undefined) throw new HostError('libguestfs: session not started');
     const args = cmds.flatMap((c, i) => (i === 0 ? c : [':', ...c]));
-    const r = await run(['guestfish', `--remote=${this.pid}`, '--', ...args], { env: this.env, allowFailure: true, timeoutMs });
+    const r = await this.run(['guestfish', `--remote=${this.pid}`, '--', ...args], { env: this.env, allowFailure: true, timeoutMs });
     if (r.exitCode === 0) return r.stdout;
     throw await this.failure(what, r.stderr);
   }
@@ -237,7 +240,7 @@ class GuestfishSession {
     const pid = this.pid;
     try {
       if (pid !== undefined && alive(pid)) {
-        await run(['guestfish', `--remote=${pid}`, '--', 'exit'], { env: this.env, allowFailure: true, timeoutMs: 60_000 });
+        await this.run(['guestfish', `--remote=${pid}`, '--', 'exit'], { env: this.env, allowFailure: true, timeoutMs: 60_000 });
         for (const [signal, waitMs] of [[undefined, 30_000], ['SIGTERM', 5_000], ['SIGKILL', 5_000]] as const) {
           if (signal && alive(pid)) {
             try {
@@ -269,8 +272,13 @@ const MAX_INLINE_BYTES = 64 * 1024;
 export class GuestfishDisks implements GuestDisks {
   private readonly kvm: () => boolean;
 
-  /** @param opts.kvm whether KVM works (default: detectAccel()); without it the appliance runs under TCG. */
-  constructor(opts: { kvm?: boolean } = {}) {
+  private readonly run: RunFn;
+  private readonly dryRun: boolean;
+
+  /** @param opts.run the runner's run(); opts.kvm whether KVM works (default: detectAccel()); without it the appliance runs under TCG. */
+  constructor(opts: { run: RunFn; dryRun: boolean; kvm?: boolean }) {
+    this.run = opts.run;
+    this.dryRun = opts.dryRun;
     this.kvm = () => opts.kvm ?? detectAccel().kvm;
   }
 
@@ -281,12 +289,12 @@ export class GuestfishDisks implements GuestDisks {
   }
 
   async edit(jobs: DiskJob[]): Promise<DiskResult[]> {
-    if (jobs.length === 0 || isDryRun()) return jobs.map((j) => ({ disk: j.disk }));
+    if (jobs.length === 0 || this.dryRun) return jobs.map((j) => ({ disk: j.disk }));
     for (const j of jobs) {
       if (!path.isAbsolute(j.disk)) throw new HostError(`guest disk ${j.disk}: not an absolute path`);
       if (!fs.existsSync(j.disk)) throw new HostError(`guest disk ${j.disk} does not exist`);
     }
-    const g = new GuestfishSession(this.env());
+    const g = new GuestfishSession(this.run, this.env());
     let tmp: string | undefined;
     try {
       await g.start(jobs.map((j) => j.disk));

@@ -10,7 +10,9 @@ import { SysctlCommand, type Sysctl } from './sysctl.js';
 import { XorrisoSeedIsos, type SeedIsos } from './seed-iso.js';
 import { SshKeygenCommand, type SshKeygen } from './ssh-keygen.js';
 import { HostProcesses, PingCommand, type Pinger, type Processes } from './processes.js';
-import { isDryRun, run, spawnDetached } from './run.js';
+import { createRunner, type TraceEvent } from './run.js';
+import { LabExec, type LabSshKeys } from './lab-exec.js';
+import { SshExec } from './ssh-exec.js';
 
 export interface Host {
   ip: IpRoute;
@@ -31,6 +33,8 @@ export interface Host {
   ping: Pinger;
   /** True when changes are skipped (`plan`, `--dry-run`): apply code reads it here, never from a global. */
   readonly dryRun: boolean;
+  /** The lab's exec transport per guest (agent, ssh or auto), from its `ssh.keys` record. */
+  labExec(keys: LabSshKeys | undefined): LabExec;
 }
 
 export interface CreateHostOptions {
@@ -42,27 +46,36 @@ export interface CreateHostOptions {
   verbose?: (msg: string) => void;
   /** Whether KVM works, for the libguestfs appliance (default: detected). */
   kvm?: boolean;
+  /** Skip every command that changes the host (reads still run). */
+  dryRun?: boolean;
+  /** Sees every command run (the --verbose trace). */
+  trace?: (e: TraceEvent) => void;
 }
 
 /** Creates the real adapters. Nothing touches the host until a method is called. */
 export function createHost(opts: CreateHostOptions = {}): Host {
-  const libvirt = new LibvirtClient(opts.uri, {
+  const runner = createRunner({ dryRun: opts.dryRun ?? false, ...(opts.trace ? { trace: opts.trace } : {}) });
+  const { run } = runner;
+  const libvirt = new LibvirtClient(run, opts.uri, {
+    dryRun: runner.dryRun,
     ...(opts.binding !== undefined ? { binding: opts.binding } : {}),
     ...(opts.verbose ? { verbose: opts.verbose } : {}),
   });
+  const agent = new AgentExec(libvirt);
   return {
-    ip: new IpRouteCommand(),
-    iptables: new IptablesCommand(),
-    sysctl: new SysctlCommand(),
+    ip: new IpRouteCommand(run),
+    iptables: new IptablesCommand(run),
+    sysctl: new SysctlCommand(run),
     libvirt,
-    qemuImg: new QemuImgCommand(),
-    disks: new GuestfishDisks(opts.kvm !== undefined ? { kvm: opts.kvm } : {}),
-    seedIsos: new XorrisoSeedIsos(),
-    agent: new AgentExec(libvirt),
-    sshKeygen: new SshKeygenCommand(),
-    processes: new HostProcesses(spawnDetached, isDryRun()),
+    qemuImg: new QemuImgCommand(run),
+    disks: new GuestfishDisks({ run, dryRun: runner.dryRun, ...(opts.kvm !== undefined ? { kvm: opts.kvm } : {}) }),
+    seedIsos: new XorrisoSeedIsos(run),
+    agent,
+    sshKeygen: new SshKeygenCommand(run),
+    processes: new HostProcesses(runner.spawnDetached, runner.dryRun),
     ping: new PingCommand(run),
-    dryRun: isDryRun(),
+    dryRun: runner.dryRun,
+    labExec: (keys) => new LabExec(agent, keys, (targets) => new SshExec(run, targets)),
   };
 }
 

@@ -8,7 +8,7 @@ import { CommandError, HostError } from '../errors.js';
 import type { LibvirtObjectFact } from '../plan/facts.js';
 import { ownerFromXml } from '../render/metadata.js';
 import { LibvirtBinding, DOMAIN_STATE_NAMES, isConnectionError } from './libvirt-binding.js';
-import { isDryRun } from './run.js';
+import type { RunFn } from './run.js';
 import { defaultUri, isNotFound, parseNameList, virsh, virshWithXmlFile } from './virsh.js';
 
 /** A domain's state as `virsh domstate` words it, or `missing` when no such domain exists. */
@@ -113,13 +113,21 @@ export class LibvirtClient implements Libvirt {
   private bindingP: Promise<LibvirtBinding | undefined> | undefined;
   private readonly useBinding: boolean;
   private readonly verbose: (msg: string) => void;
+  private readonly dryRun: boolean;
 
   /**
+   * @param run the runner's run() (virsh goes through it)
    * @param uri connection URI (default: LIBVIRT_DEFAULT_URI, else qemu:///system)
    * @param opts.binding false to use virsh only (also: env VLAB_LIBVIRT_BINDING=off)
    * @param opts.verbose receives one line when the binding is not used and why
+   * @param opts.dryRun changes go through virsh, whose run() skips them and traces them
    */
-  constructor(uri?: string, opts: { binding?: boolean; verbose?: (msg: string) => void } = {}) {
+  constructor(
+    private readonly run: RunFn,
+    uri?: string,
+    opts: { binding?: boolean; verbose?: (msg: string) => void; dryRun?: boolean } = {},
+  ) {
+    this.dryRun = opts.dryRun ?? false;
     this.uri = uri || defaultUri();
     this.useBinding = opts.binding ?? process.env.VLAB_LIBVIRT_BINDING !== 'off';
     this.verbose = opts.verbose ?? (() => {});
@@ -129,13 +137,13 @@ export class LibvirtClient implements Libvirt {
 
   async listNetworks(): Promise<LibvirtObjectFact[]> {
     const [all, active] = await Promise.all([
-      virsh(this.uri, ['net-list', '--all', '--name'], { readOnly: true }),
-      virsh(this.uri, ['net-list', '--name'], { readOnly: true }),
+      virsh(this.run, this.uri, ['net-list', '--all', '--name'], { readOnly: true }),
+      virsh(this.run, this.uri, ['net-list', '--name'], { readOnly: true }),
     ]);
     const activeSet = new Set(parseNameList(active.stdout));
     const facts = await Promise.all(
       parseNameList(all.stdout).map(async (name): Promise<LibvirtObjectFact | undefined> => {
-        const r = await virsh(this.uri, ['net-dumpxml', name], { readOnly: true, allowFailure: true });
+        const r = await virsh(this.run, this.uri, ['net-dumpxml', name], { readOnly: true, allowFailure: true });
         if (r.exitCode !== 0) {
           if (isNotFound(r.stderr)) return undefined; // undefined meanwhile
           return { name, active: activeSet.has(name) };
@@ -148,27 +156,27 @@ export class LibvirtClient implements Libvirt {
   }
 
   async defineNetwork(xml: string): Promise<void> {
-    await virshWithXmlFile(this.uri, ['net-define', '{}'], xml);
+    await virshWithXmlFile(this.run, this.uri, ['net-define', '{}'], xml);
   }
 
   async startNetwork(name: string): Promise<void> {
-    await virsh(this.uri, ['net-start', name]);
+    await virsh(this.run, this.uri, ['net-start', name]);
   }
 
   async destroyNetwork(name: string): Promise<void> {
-    await virsh(this.uri, ['net-destroy', name]);
+    await virsh(this.run, this.uri, ['net-destroy', name]);
   }
 
   async undefineNetwork(name: string): Promise<void> {
-    await virsh(this.uri, ['net-undefine', name]);
+    await virsh(this.run, this.uri, ['net-undefine', name]);
   }
 
   async networkXml(name: string): Promise<string> {
-    return (await virsh(this.uri, ['net-dumpxml', name], { readOnly: true })).stdout;
+    return (await virsh(this.run, this.uri, ['net-dumpxml', name], { readOnly: true })).stdout;
   }
 
   async setNetworkAutostart(name: string, on: boolean): Promise<void> {
-    await virsh(this.uri, ['net-autostart', name, ...(on ? [] : ['--disable'])]);
+    await virsh(this.run, this.uri, ['net-autostart', name, ...(on ? [] : ['--disable'])]);
   }
 
   // ---- domains (binding, else virsh) ----
@@ -192,7 +200,7 @@ export class LibvirtClient implements Libvirt {
    * and this call is retried through virsh.
    */
   private async domainOp<T>(what: string, change: boolean, viaBinding: (b: LibvirtBinding) => Promise<T>, viaVirsh: () => Promise<T>): Promise<T> {
-    const b = change && isDryRun() ? undefined : await this.binding();
+    const b = change && this.dryRun ? undefined : await this.binding();
     if (!b) return viaVirsh();
     try {
       return await viaBinding(b);
@@ -227,13 +235,13 @@ export class LibvirtClient implements Libvirt {
         ),
       async () => {
         const [all, active] = await Promise.all([
-          virsh(this.uri, ['list', '--all', '--name'], { readOnly: true }),
-          virsh(this.uri, ['list', '--name'], { readOnly: true }),
+          virsh(this.run, this.uri, ['list', '--all', '--name'], { readOnly: true }),
+          virsh(this.run, this.uri, ['list', '--name'], { readOnly: true }),
         ]);
         const activeSet = new Set(parseNameList(active.stdout));
         const facts = await Promise.all(
           parseNameList(all.stdout).map(async (name): Promise<LibvirtObjectFact | undefined> => {
-            const r = await virsh(this.uri, ['dumpxml', name], { readOnly: true, allowFailure: true });
+            const r = await virsh(this.run, this.uri, ['dumpxml', name], { readOnly: true, allowFailure: true });
             if (r.exitCode !== 0) return isNotFound(r.stderr) ? undefined : { name, active: activeSet.has(name) };
             const owner = await ownerOf(r.stdout);
             return { name, active: activeSet.has(name), ...(owner !== undefined ? { owner } : {}) };
@@ -251,7 +259,7 @@ export class LibvirtClient implements Libvirt {
       true,
       (b) => b.define(xml),
       async () => {
-        await virshWithXmlFile(this.uri, ['define', '{}'], xml);
+        await virshWithXmlFile(this.run, this.uri, ['define', '{}'], xml);
       },
     );
   }
@@ -262,7 +270,7 @@ export class LibvirtClient implements Libvirt {
       true,
       (b) => b.start(name),
       async () => {
-        const r = await virsh(this.uri, ['start', name], { allowFailure: true });
+        const r = await virsh(this.run, this.uri, ['start', name], { allowFailure: true });
         if (r.exitCode !== 0 && !/already active/i.test(r.stderr)) throw new CommandError(r.argv, r.exitCode, r.stderr);
       },
     );
@@ -274,7 +282,7 @@ export class LibvirtClient implements Libvirt {
       true,
       (b) => b.destroy(name),
       async () => {
-        const r = await virsh(this.uri, ['destroy', name], { allowFailure: true });
+        const r = await virsh(this.run, this.uri, ['destroy', name], { allowFailure: true });
         if (r.exitCode !== 0 && !/not running/i.test(r.stderr)) throw new CommandError(r.argv, r.exitCode, r.stderr);
       },
     );
@@ -286,7 +294,7 @@ export class LibvirtClient implements Libvirt {
       true,
       (b) => b.undefine(name),
       async () => {
-        const r = await virsh(this.uri, ['undefine', name], { allowFailure: true });
+        const r = await virsh(this.run, this.uri, ['undefine', name], { allowFailure: true });
         if (r.exitCode !== 0 && !isNotFound(r.stderr)) throw new CommandError(r.argv, r.exitCode, r.stderr);
       },
     );
@@ -301,7 +309,7 @@ export class LibvirtClient implements Libvirt {
         return s === undefined ? 'missing' : parseDomState(DOMAIN_STATE_NAMES[s] ?? 'no state');
       },
       async () => {
-        const r = await virsh(this.uri, ['domstate', name], { readOnly: true, allowFailure: true });
+        const r = await virsh(this.run, this.uri, ['domstate', name], { readOnly: true, allowFailure: true });
         if (r.exitCode === 0) return parseDomState(r.stdout);
         if (isNotFound(r.stderr)) return 'missing';
         throw new CommandError(r.argv, r.exitCode, r.stderr, `is libvirtd running and reachable at ${this.uri}?`);
@@ -314,20 +322,20 @@ export class LibvirtClient implements Libvirt {
       `reading the XML of domain ${name}`,
       false,
       (b) => b.xml(name),
-      async () => (await virsh(this.uri, ['dumpxml', name], { readOnly: true })).stdout,
+      async () => (await virsh(this.run, this.uri, ['dumpxml', name], { readOnly: true })).stdout,
     );
   }
 
   /** Through virsh always: the binding has no autostart call. */
   async setDomainAutostart(name: string, on: boolean): Promise<void> {
-    await virsh(this.uri, ['autostart', name, ...(on ? [] : ['--disable'])]);
+    await virsh(this.run, this.uri, ['autostart', name, ...(on ? [] : ['--disable'])]);
   }
 
   // ---- guest agent (virsh) ----
 
   async agentCommand(domain: string, command: object, timeoutSec: number): Promise<unknown> {
     const secs = Math.max(1, Math.ceil(timeoutSec));
-    const r = await virsh(this.uri, ['qemu-agent-command', domain, JSON.stringify(command), '--timeout', String(secs)], {
+    const r = await virsh(this.run, this.uri, ['qemu-agent-command', domain, JSON.stringify(command), '--timeout', String(secs)], {
       readOnly: true,
       allowFailure: true,
       timeoutMs: (secs + 10) * 1000,

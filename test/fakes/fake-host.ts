@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { HostError } from '../../src/errors.js';
 import type { Host } from '../../src/host/index.js';
+import { LabExec, type LabSshKeys } from '../../src/host/lab-exec.js';
 import type { IptablesTable } from '../../src/host/iptables.js';
 import type { DomainState } from '../../src/host/libvirt.js';
 import type { AddressFact, LinkFact, RouteFact } from '../../src/plan/facts.js';
@@ -166,7 +167,7 @@ export class FakeHost {
       return o;
     };
     const facts = (kind: 'networks' | 'domains') => Object.entries(s()[kind]).map(([name, o]) => ({ name, active: o.active, ...(tagOf(o.xml) ? { owner: tagOf(o.xml)! } : {}) }));
-    const host = {
+    const host: Host = {
       ip: {
         async listLinks() {
           f.gate('ip.listLinks', false);
@@ -436,8 +437,12 @@ export class FakeHost {
         },
       },
       dryRun: false,
-    };
-    return host as unknown as Host;
+      labExec(keys: LabSshKeys | undefined): LabExec {
+        // SSH and the agent are the same fake transport: both answer when the domain runs.
+        return new LabExec(host.agent, keys, host.agent);
+      },
+    } satisfies Host;
+    return host;
   }
 
   /** `ip -o link; ip -o -4 addr` as a booted guest would print it for the domain's NICs. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decideStack, deviceOfRoot, parseFilesystems, rootCandidates, GuestfishDisks } from '../../src/host/guest-disk.js';
-import { configureRunner } from '../../src/host/run.js';
+import { createRunner } from '../../src/host/run.js';
 
 const has = (...paths: string[]) => (p: string) => paths.includes(p);
 
@@ -42,13 +42,9 @@ test('deviceOfRoot', () => {
 });
 
 test('edit: nothing to do, and dry-run, start no process', async () => {
-  const disks = new GuestfishDisks({ kvm: false });
+  const disks = new GuestfishDisks({ ...createRunner(), kvm: false });
   assert.deepEqual(await disks.edit([]), []);
-  configureRunner({ dryRun: true });
-  try {
-    assert.deepEqual(await disks.edit([{ disk: '/nonexistent/a.qcow2', files: [{ path: '/etc/x', content: 'x', mode: 0o644 }] }]), [{ disk: '/nonexistent/a.qcow2' }]);
-  } finally {
-    configureRunner({ dryRun: false });
-  }
+  const dry = new GuestfishDisks({ ...createRunner({ dryRun: true }), kvm: false });
+  assert.deepEqual(await dry.edit([{ disk: '/nonexistent/a.qcow2', files: [{ path: '/etc/x', content: 'x', mode: 0o644 }] }]), [{ disk: '/nonexistent/a.qcow2' }]);
   await assert.rejects(disks.edit([{ disk: '/nonexistent/a.qcow2', files: [] }]), /does not exist/);
 });

@@ -15,7 +15,9 @@ import path from 'node:path';
 import { sandboxSkipReason } from './helpers/env.js';
 import { createHost, type Host } from '../../src/host/index.js';
 import { LibvirtClient } from '../../src/host/libvirt.js';
-import { configureRunner, run } from '../../src/host/run.js';
+import { createRunner } from '../../src/host/run.js';
+
+const { run } = createRunner();
 import { detectAccel } from '../../src/host/accel.js';
 
 const skip = sandboxSkipReason();
@@ -70,8 +72,7 @@ describe('host adapters (sandbox)', { skip }, () => {
   });
 
   after(async () => {
-    configureRunner({ dryRun: false });
-    const virshOnly = new LibvirtClient(undefined, { binding: false });
+    const virshOnly = new LibvirtClient(run, undefined, { binding: false });
     for (const d of [DOM_B, DOM_V]) {
       await quietly(() => virshOnly.destroyDomain(d));
       await quietly(() => virshOnly.undefineDomain(d));
@@ -141,7 +142,7 @@ describe('host adapters (sandbox)', { skip }, () => {
     test(`libvirt domain through ${label}: define / start / state / owner / agent error / destroy / undefine`, async (t) => {
       const xml = domainXml(name);
       if (!xml) return t.skip('no /boot/vmlinuz-* to boot');
-      const lv = new LibvirtClient(undefined, { binding, verbose: (m) => t.diagnostic(m) });
+      const lv = new LibvirtClient(run, undefined, { binding, verbose: (m: string) => t.diagnostic(m) });
       assert.equal(await lv.domainState(name), 'missing');
       await lv.defineDomain(xml);
       assert.equal(await lv.domainState(name), 'shut off');
@@ -165,15 +166,12 @@ describe('host adapters (sandbox)', { skip }, () => {
   test('dry-run: changes are skipped (binding too), reads still run', async (t) => {
     const xml = domainXml(DOM_B);
     if (!xml) return t.skip('no /boot/vmlinuz-* to boot');
-    configureRunner({ dryRun: true });
-    try {
-      await host.libvirt.defineDomain(xml);
-      await host.ip.createBridge('vlabht9', 'vlab:dry');
-      assert.equal(await host.libvirt.domainState(DOM_B), 'missing');
-      assert.equal((await host.ip.listLinks()).find((l) => l.name === 'vlabht9'), undefined);
-    } finally {
-      configureRunner({ dryRun: false });
-    }
+    const dry = createHost({ dryRun: true });
+    await dry.libvirt.defineDomain(xml);
+    await dry.ip.createBridge('vlabht9', 'vlab:dry');
+    assert.equal(await host.libvirt.domainState(DOM_B), 'missing');
+    assert.equal((await host.ip.listLinks()).find((l) => l.name === 'vlabht9'), undefined);
+    assert.equal(host.dryRun, false, 'a dry-run host beside it does not make this one dry');
   });
 
   test('guest disks: two disks in one launch, files and modes, removal, detection', async (t) => {
