@@ -4,13 +4,11 @@
  * or moves everything back. A detached watchdog does the same rollback if vlab dies in the window
  * (like `netplan try`).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Host } from '../host/index.js';
 import type { ActionDetails } from '../plan/types.js';
 import { HostError } from '../errors.js';
-import { writeFileAtomic } from '../state/store.js';
 import { retarget } from '../host/dhcp-clients.js';
 
 type UplinkDetails = Extract<ActionDetails, { kind: 'uplink.attach' }>;
@@ -47,12 +45,12 @@ export async function attachUplink(host: Host, d: UplinkDetails, opts: { stateDi
   if (d.mac) await host.ip.setMac(d.bridge, d.mac);
   const file = watchdogPath(opts.stateDir, d.bridge);
   const w: WatchdogFile = { detach: d.detach, deadline: Date.now() + opts.timeoutSec * 1000, done: `${file}.done`, uplink: d.uplink, bridge: d.bridge };
-  fs.mkdirSync(opts.stateDir, { recursive: true, mode: 0o711 });
-  fs.rmSync(w.done, { force: true });
-  writeFileAtomic(file, JSON.stringify(w, null, 2));
+  host.files.mkdirp(opts.stateDir, 0o711);
+  host.files.remove(w.done);
+  host.files.writeAtomic(file, JSON.stringify(w, null, 2));
   const pid = host.processes.spawnDetached([process.execPath, VLAB_BIN, '__uplink-watchdog', file]);
   const finish = () => {
-    writeFileAtomic(w.done, new Date().toISOString() + '\n');
+    host.files.writeAtomic(w.done, new Date().toISOString() + '\n');
     if (pid) host.processes.signal(pid, 'SIGTERM');
   };
   const back = async () => {
@@ -93,15 +91,15 @@ export async function attachUplink(host: Host, d: UplinkDetails, opts: { stateDi
  * unless vlab marked the move done. Returns what it did.
  */
 export async function watchdog(host: Host, file: string): Promise<string> {
-  const w = JSON.parse(fs.readFileSync(file, 'utf8')) as WatchdogFile;
+  const w = JSON.parse(host.files.read(file)) as WatchdogFile;
   while (Date.now() < w.deadline) {
-    if (fs.existsSync(w.done)) return 'confirmed';
+    if (host.files.exists(w.done)) return 'confirmed';
     await sleep(250);
   }
-  if (fs.existsSync(w.done)) return 'confirmed';
+  if (host.files.exists(w.done)) return 'confirmed';
   await host.ip.batch(w.detach).catch(() => undefined);
   await moveDhcpClients(host, w.bridge, w.uplink).catch(() => undefined);
-  writeFileAtomic(w.done, `rolled back by the watchdog at ${new Date().toISOString()}\n`);
+  host.files.writeAtomic(w.done, `rolled back by the watchdog at ${new Date().toISOString()}\n`);
   return 'rolled back';
 }
 

@@ -9,6 +9,7 @@ import { QemuImgCommand, type QemuImg } from './qemu-img.js';
 import { SysctlCommand, type Sysctl } from './sysctl.js';
 import { XorrisoSeedIsos, type SeedIsos } from './seed-iso.js';
 import { SshKeygenCommand, type SshKeygen } from './ssh-keygen.js';
+import { LocalFiles, type HostFiles } from './files.js';
 import { HostProcesses, PingCommand, type Pinger, type Processes } from './processes.js';
 import { createRunner, type TraceEvent } from './run.js';
 import { LabExec, type LabSshKeys } from './lab-exec.js';
@@ -31,6 +32,8 @@ export interface Host {
   processes: Processes;
   /** Whether an address answers from this host (the uplink check). */
   ping: Pinger;
+  /** Files and folders vlab makes or removes on the host. */
+  files: HostFiles;
   /** True when changes are skipped (`plan`, `--dry-run`): apply code reads it here, never from a global. */
   readonly dryRun: boolean;
   /** The lab's exec transport per guest (agent, ssh or auto), from its `ssh.keys` record. */
@@ -74,9 +77,10 @@ export function createHost(opts: CreateHostOptions = {}): Host {
     sshKeygen: new SshKeygenCommand(run),
     processes: new HostProcesses(runner.spawnDetached, runner.dryRun),
     ping: new PingCommand(run),
+    files: new LocalFiles(runner.dryRun),
     dryRun: runner.dryRun,
     labExec: (keys) => new LabExec(agent, keys, (targets) => new SshExec(run, targets)),
   };
 }
 
-export type { IpRoute, Iptables, Sysctl, Libvirt, QemuImg, GuestDisks, GuestExec, SeedIsos, SshKeygen, Processes, Pinger };
+export type { IpRoute, Iptables, Sysctl, Libvirt, QemuImg, GuestDisks, GuestExec, SeedIsos, SshKeygen, Processes, Pinger, HostFiles };

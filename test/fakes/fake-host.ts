@@ -13,6 +13,7 @@ import path from 'node:path';
 import { HostError } from '../../src/errors.js';
 import type { Host } from '../../src/host/index.js';
 import { LabExec, type LabSshKeys } from '../../src/host/lab-exec.js';
+import { LocalFiles } from '../../src/host/files.js';
 import type { IptablesTable } from '../../src/host/iptables.js';
 import type { DomainState } from '../../src/host/libvirt.js';
 import type { AddressFact, LinkFact, RouteFact } from '../../src/plan/facts.js';
@@ -436,6 +437,7 @@ export class FakeHost {
           return !f.silent.has(address);
         },
       },
+      files: new LocalFiles(false),
       dryRun: false,
       labExec(keys: LabSshKeys | undefined): LabExec {
         // SSH and the agent are the same fake transport: both answer when the domain runs.
