@@ -4,7 +4,7 @@ import { GuestfishDisks, type GuestDisks } from './guest-disk.js';
 import type { GuestExec } from './guest-exec.types.js';
 import { IpRouteCommand, type IpRoute } from './iproute.js';
 import { IptablesCommand, type Iptables } from './iptables.js';
-import { LibvirtClient, type Libvirt } from './libvirt.js';
+import { LibvirtClient, type Libvirt } from './libvirt/index.js';
 import { QemuImgCommand, type QemuImg } from './qemu-img.js';
 import { SysctlCommand, type Sysctl } from './sysctl.js';
 import { XorrisoSeedIsos, type SeedIsos } from './seed-iso.js';

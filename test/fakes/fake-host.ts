@@ -15,7 +15,7 @@ import type { Host } from '../../src/host/index.js';
 import { LabExec, type LabSshKeys } from '../../src/host/lab-exec.js';
 import { LocalFiles } from '../../src/host/files.js';
 import type { IptablesTable } from '../../src/host/iptables.js';
-import type { DomainState } from '../../src/host/libvirt.js';
+import type { DomainState } from '../../src/host/libvirt/index.js';
 import type { AddressFact, LinkFact, RouteFact } from '../../src/plan/facts.js';
 
 /** Thrown by every port call after crash(): what a killed process would have stopped doing. */

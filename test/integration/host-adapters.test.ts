@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sandboxSkipReason } from './helpers/env.js';
 import { createHost, type Host } from '../../src/host/index.js';
-import { LibvirtClient } from '../../src/host/libvirt.js';
+import { LibvirtClient } from '../../src/host/libvirt/index.js';
 import { createRunner } from '../../src/host/run.js';
 
 const { run } = createRunner();
