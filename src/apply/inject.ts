@@ -12,7 +12,7 @@ import { SUPPORTED_NETCONFIG } from '../render/netconfig/index.js';
 import { guestEdits, type GuestEdits } from '../render/netconfig/edits.js';
 import { SEED_ISO_LABEL } from '../render/netconfig/cloud-init.js';
 import { labHosts } from '../render/hosts.js';
-import type { DiskJob } from '../host/guest-disk.js';
+import type { DiskJob } from '../host/disks/types.js';
 import type { LabSshKeys } from '../host/lab-exec.js';
 import { sshMaterialFor } from './ssh-keys.js';
 
@@ -46,9 +46,8 @@ export async function injectConfig(
       if (!host.dryRun) await host.seedIsos.build(d.seedIso, files, SEED_ISO_LABEL);
       continue;
     }
-    const job: DiskJob = { disk: d.disk, files, remove: d.remove, links: d.links };
+    const job: DiskJob = { disk: d.disk, route: d.route ?? { kind: 'libguestfs', reason: 'the image was not inspected' }, files, remove: d.remove, links: d.links };
     if (d.detect) {
-      job.detect = true;
       job.render = (detected) => {
         if (!detected || !SUPPORTED_NETCONFIG.includes(detected.stack) || detected.stack === 'cloud-init') {
           throw new HostError(
@@ -65,7 +64,9 @@ export async function injectConfig(
     jobs.push(job);
   }
   if (host.dryRun || !jobs.length) return { stacks, kinds };
-  update(`${jobs.length} disk${jobs.length === 1 ? '' : 's'} in one libguestfs launch`);
+  const direct = jobs.filter((j) => j.route.kind === 'direct').length;
+  const plural = (n: number) => `${n} disk${n === 1 ? '' : 's'}`;
+  update([direct ? `${plural(direct)} written directly` : '', jobs.length - direct ? `${plural(jobs.length - direct)} in one libguestfs launch` : ''].filter(Boolean).join(', '));
   await host.disks.edit(jobs);
   return { stacks, kinds };
 }

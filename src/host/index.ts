@@ -1,6 +1,10 @@
 /** All host adapters in one object: the only door from vlab's logic to the machine. */
 import { AgentExec } from './agent-exec.js';
-import { GuestfishDisks, type GuestDisks } from './guest-disk.js';
+import { GuestfishDisks } from './disks/guestfish-disks.js';
+import { DirectDisks } from './disks/direct-disks.js';
+import { RoutedDisks } from './disks/routed-disks.js';
+import { DiskInspector } from './disks/inspect.js';
+import type { GuestDisks } from './disks/types.js';
 import type { GuestExec } from './guest-exec.types.js';
 import { IpRouteCommand, type IpRoute } from './iproute.js';
 import { IptablesCommand, type Iptables } from './iptables.js';
@@ -21,7 +25,10 @@ export interface Host {
   sysctl: Sysctl;
   libvirt: Libvirt;
   qemuImg: QemuImg;
+  /** Offline edits of the guests' overlays: direct (FUSE export + debugfs) or libguestfs, per job. */
   disks: GuestDisks;
+  /** Reads base images, read-only: root route, stack evidence, kernel. */
+  inspector: Pick<DiskInspector, 'inspect' | 'copyOut'>;
   /** cloud-init NoCloud seed ISOs. */
   seedIsos: SeedIsos;
   /** Runs commands in guests (qemu guest agent); LabExec adds SSH per lab. */
@@ -71,7 +78,8 @@ export function createHost(opts: CreateHostOptions = {}): Host {
     sysctl: new SysctlCommand(run),
     libvirt,
     qemuImg: new QemuImgCommand(run),
-    disks: new GuestfishDisks({ run, dryRun: runner.dryRun, ...(opts.kvm !== undefined ? { kvm: opts.kvm } : {}) }),
+    disks: new RoutedDisks(new DirectDisks(run, runner.dryRun), new GuestfishDisks({ run, dryRun: runner.dryRun, ...(opts.kvm !== undefined ? { kvm: opts.kvm } : {}) })),
+    inspector: new DiskInspector(run),
     seedIsos: new XorrisoSeedIsos(run),
     agent,
     sshKeygen: new SshKeygenCommand(run),

@@ -85,6 +85,8 @@ export class FakeHost {
   readonly guestNics = new Map<string, FakeNic>();
   /** Addresses that do not answer pings (e.g. an uplink check that must fail). */
   readonly silent = new Set<string>();
+  /** How many times the inspector was asked (a cache test counts them). */
+  inspections = 0;
   private armed = false;
   private readonly failing = new Set<string>();
   private crashed = false;
@@ -378,6 +380,16 @@ export class FakeHost {
           for (const j of jobs) if (!fs.existsSync(j.disk)) throw new HostError(`guest disk ${j.disk} does not exist`);
           f.diskEdits.push(JSON.parse(JSON.stringify(jobs)) as unknown[]);
           return jobs.map((j) => ({ disk: j.disk, route: 'direct' as const }));
+        },
+      },
+      inspector: {
+        async inspect(image: { disk: string }) {
+          f.gate('inspector.inspect', false);
+          f.inspections++;
+          return { identity: { path: image.disk, size: 5, mtimeMs: 0, ino: 1 }, route: { kind: 'direct', fs: 'ext4', offsetBytes: 0 }, stack: { stack: 'ifupdown', evidence: ['/sbin/ifup'] } };
+        },
+        async copyOut() {
+          f.gate('inspector.copyOut', false);
         },
       },
       seedIsos: {

@@ -18,6 +18,7 @@ import { LibvirtClient } from '../../src/host/libvirt/index.js';
 import { createRunner } from '../../src/host/run.js';
 
 const { run } = createRunner();
+const LG = { kind: 'libguestfs', reason: 'this test' } as const;
 import { detectAccel } from '../../src/host/accel.js';
 
 const skip = sandboxSkipReason();
@@ -192,19 +193,20 @@ describe('host adapters (sandbox)', { skip }, () => {
     const results = await host.disks.edit([
       {
         disk: d1,
+        route: LG,
         files: [
           { path: '/etc/network/interfaces', content: 'auto eth0\niface eth0 inet static\n    address 198.18.50.2\n', mode: 0o644 },
           { path: '/etc/vlab/secret', content: 'a "quoted" \\ line : with colon\n', mode: 0o600 },
           { path: '/etc/vlab/colon', content: ':', mode: 0o640 },
         ],
         remove: ['/etc/old.conf', '/etc/never-existed'],
-        detect: true,
+        render: () => ({ files: [] }),
       },
-      { disk: d2, files: [], render: (det) => ({ files: [{ path: '/etc/vlab/stack', content: `${det?.stack}\n`, mode: 0o755 }], links: [{ path: '/etc/vlab/link', target: '/etc/vlab/stack' }] }) },
+      { disk: d2, route: LG, files: [], render: (det) => ({ files: [{ path: '/etc/vlab/stack', content: `${det?.stack}\n`, mode: 0o755 }], links: [{ path: '/etc/vlab/link', target: '/etc/vlab/stack' }] }) },
     ]);
     t.diagnostic(`guest-disk edit of 2 disks in one launch: ${((performance.now() - t0) / 1000).toFixed(1)} s (accel: ${detectAccel().kvm ? 'kvm' : 'tcg'})`);
-    assert.deepEqual(results[0], { disk: d1, root: '/dev/sda', detected: { stack: 'ifupdown', evidence: ['/sbin/ifup'] } });
-    assert.deepEqual(results[1], { disk: d2, root: '/dev/sdb', detected: { stack: 'netplan', evidence: ['/etc/netplan/50-cloud-init.yaml'] } });
+    assert.deepEqual(results[0], { disk: d1, route: LG, root: '/dev/sda', detected: { stack: 'ifupdown', evidence: ['/sbin/ifup'] } });
+    assert.deepEqual(results[1], { disk: d2, route: LG, root: '/dev/sdb', detected: { stack: 'netplan', evidence: ['/etc/netplan/50-cloud-init.yaml'] } });
 
     // Read back without libguestfs: raw copy + debugfs.
     const readBack = async (disk: string) => {
@@ -235,9 +237,10 @@ describe('host adapters (sandbox)', { skip }, () => {
     const d1 = path.join(dir, 'd1.qcow2');
     await assert.rejects(
       host.disks.edit([
-        { disk: d1, files: [{ path: '/etc/vlab/should-not-exist', content: 'x', mode: 0o644 }] },
+        { disk: d1, route: LG, files: [{ path: '/etc/vlab/should-not-exist', content: 'x', mode: 0o644 }] },
         {
           disk: path.join(dir, 'd2.qcow2'),
+          route: LG,
           files: [],
           render: () => {
             throw new Error('render refused');

@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decideStack, deviceOfRoot, parseFilesystems, rootCandidates, GuestfishDisks } from '../../src/host/guest-disk.js';
-import { createRunner } from '../../src/host/run.js';
+import { decideStack, deviceOfRoot, parseFilesystems, rootCandidates } from '../../../src/host/disks/detect-stack.js';
+import { GuestfishDisks } from '../../../src/host/disks/guestfish-disks.js';
+import { createRunner } from '../../../src/host/run.js';
 
+const LG = { kind: 'libguestfs', reason: 'test' } as const;
 const has = (...paths: string[]) => (p: string) => paths.includes(p);
 
 test('decideStack: each stack from its evidence', () => {
@@ -45,6 +47,6 @@ test('edit: nothing to do, and dry-run, start no process', async () => {
   const disks = new GuestfishDisks({ ...createRunner(), kvm: false });
   assert.deepEqual(await disks.edit([]), []);
   const dry = new GuestfishDisks({ ...createRunner({ dryRun: true }), kvm: false });
-  assert.deepEqual(await dry.edit([{ disk: '/nonexistent/a.qcow2', files: [{ path: '/etc/x', content: 'x', mode: 0o644 }] }]), [{ disk: '/nonexistent/a.qcow2' }]);
-  await assert.rejects(disks.edit([{ disk: '/nonexistent/a.qcow2', files: [] }]), /does not exist/);
+  assert.deepEqual(await dry.edit([{ disk: '/nonexistent/a.qcow2', route: LG, files: [{ path: '/etc/x', content: 'x', mode: 0o644 }] }]), [{ disk: '/nonexistent/a.qcow2', route: 'libguestfs' }]);
+  await assert.rejects(disks.edit([{ disk: '/nonexistent/a.qcow2', route: LG, files: [] }]), /does not exist/);
 });
