@@ -32,6 +32,7 @@ export async function applyDown(host: Host, store: StateStore, state: LabState, 
   opts.progress.phase(`Removing lab ${state.lab}`);
   if (!host.dryRun) {
     for (const p of host.processes.killStrayDiskHelpers(store.paths.disks)) report.undone.push(`stray libguestfs process ${p.pid} (from an interrupted up): killed`);
+    report.undone.push(...(await host.processes.cleanupDiskExports(store.paths.disks)));
   }
   for (const group of ORDER) {
     const batch = entries.filter((e) => e.kind === group);

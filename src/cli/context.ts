@@ -8,6 +8,7 @@ import type { ImageInfo, Lab } from '../spec/types.js';
 import type { TraceEvent } from '../host/run.js';
 import { createHost, type Host } from '../host/index.js';
 import { gatherFacts } from '../host/facts.js';
+import { gatherImageFacts } from '../host/image-facts.js';
 import { resolveImages } from '../host/image-resolver.js';
 import { isImageProblem, type HostFacts, type ImageProblem } from '../plan/facts.js';
 import { labPaths, stateRoot, type LabPaths } from '../plan/paths.js';
@@ -84,6 +85,7 @@ export async function factsFor(loaded: LoadedLab, host: Host): Promise<HostFacts
   const paths = labPaths(root, loaded.lab.name);
   const images = await resolveLabImages(loaded, host);
   const facts = await gatherFacts(loaded.lab, host, root, images);
+  facts.imageFacts = await gatherImageFacts(loaded.lab, images, host);
   facts.stateRoot = root;
   facts.stateDir = paths.dir;
   facts.stateFiles = listFiles(paths.dir);

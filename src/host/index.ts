@@ -83,7 +83,7 @@ export function createHost(opts: CreateHostOptions = {}): Host {
     seedIsos: new XorrisoSeedIsos(run),
     agent,
     sshKeygen: new SshKeygenCommand(run),
-    processes: new HostProcesses(runner.spawnDetached, runner.dryRun),
+    processes: new HostProcesses(runner.spawnDetached, runner.dryRun, run),
     ping: new PingCommand(run),
     files: new LocalFiles(runner.dryRun),
     dryRun: runner.dryRun,

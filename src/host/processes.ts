@@ -6,6 +6,7 @@
 import { findDhcpClients, stopClient, type DhcpClientFact } from './dhcp-clients.js';
 import { killStrayDiskHelpers, type StrayProcess } from './stray.js';
 import type { RunFn } from './run.js';
+import { cleanupExports } from './disks/fuse-export.js';
 
 export interface Processes {
   /** DHCP client daemons (dhclient, udhcpc, dhcpcd) bound to `ifname`, with argv and environment (reads /proc). */
@@ -18,6 +19,8 @@ export interface Processes {
   signal(pid: number, signal: NodeJS.Signals): void;
   /** Kills libguestfs helpers whose command line names a file under `disksDir`; returns them. */
   killStrayDiskHelpers(disksDir: string): StrayProcess[];
+  /** Stops disk-export daemons a killed `up` left for overlays in `disksDir`, unmounts their FUSE mounts; one line each. */
+  cleanupDiskExports(disksDir: string): Promise<string[]>;
 }
 
 /** The real processes port. In dry-run nothing is started, stopped or killed; scans still run. */
@@ -25,6 +28,7 @@ export class HostProcesses implements Processes {
   constructor(
     private readonly spawn: (argv: string[], env?: Record<string, string>) => number | undefined,
     private readonly dryRun: boolean,
+    private readonly run: RunFn,
   ) {}
 
   dhcpClients(ifname: string): DhcpClientFact[] {
@@ -50,6 +54,10 @@ export class HostProcesses implements Processes {
 
   killStrayDiskHelpers(disksDir: string): StrayProcess[] {
     return this.dryRun ? [] : killStrayDiskHelpers(disksDir);
+  }
+
+  async cleanupDiskExports(disksDir: string): Promise<string[]> {
+    return this.dryRun ? [] : cleanupExports(this.run, disksDir);
   }
 }
 

@@ -442,6 +442,10 @@ export class FakeHost {
           f.gate('processes.killStrayDiskHelpers', false);
           return [];
         },
+        async cleanupDiskExports() {
+          f.gate('processes.cleanupDiskExports', false);
+          return [];
+        },
       },
       ping: {
         async answers(address: string) {

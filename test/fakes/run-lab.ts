@@ -3,7 +3,10 @@
  * ports, plans with the pure planner, applies with the journal in a temp state root, and replays
  * it for `down` the way a new vlab process would (state loaded from disk).
  */
+import path from 'node:path';
 import { gatherFacts } from '../../src/host/facts.js';
+import { gatherImageFacts } from '../../src/host/image-facts.js';
+import { ImageCache } from '../../src/host/image-cache.js';
 import { planLab } from '../../src/plan/planner.js';
 import { labPaths } from '../../src/plan/paths.js';
 import { StateStore, type LabState } from '../../src/state/store.js';
@@ -20,6 +23,7 @@ export const silent: Progress = { phase() {}, update() {}, succeed() {}, fail() 
 /** The plan `up` would make now, and the guest addresses the fake agent reports after boot. */
 export async function planOn(fake: FakeHost, lab: Lab, images: Record<string, ImageInfo>, root: string): Promise<Plan> {
   const facts = await gatherFacts(lab, fake.host, root, images);
+  facts.imageFacts = await gatherImageFacts(lab, images, fake.host, new ImageCache(path.join(root, '..', 'cache')));
   const plan = await planLab(lab, facts);
   for (const a of plan.actions) {
     if (a.details.kind !== 'guest.ready') continue;

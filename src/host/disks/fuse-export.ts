@@ -49,7 +49,7 @@ export class FuseExport {
       pid,
       '--daemonize',
     ];
-    const r = await run(argv, { allowFailure: true, timeoutMs: 30_000, hint: 'is qemu-utils (qemu-storage-daemon) installed, and /dev/fuse usable?' });
+    const r = await run(argv, { allowFailure: true, readOnly: !opts.writable, timeoutMs: 30_000, hint: 'is qemu-utils (qemu-storage-daemon) installed, and /dev/fuse usable?' });
     if (r.skipped) return new FuseExport(run, raw, pid, 0);
     if (r.exitCode !== 0) {
       fs.rmSync(raw, { force: true });
