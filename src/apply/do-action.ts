@@ -1,10 +1,8 @@
 /** Makes one planned change on the host. The journal entry is written before this runs. */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Host } from '../host/index.js';
 import type { Action } from '../plan/types.js';
 import { BugError } from '../errors.js';
-import { isDryRun } from '../host/run.js';
 import { attachUplink } from './uplink.js';
 import { makeSshKeys } from './ssh-keys.js';
 
@@ -43,12 +41,12 @@ export async function doAction(host: Host, action: Action, ctx: DoContext): Prom
       return;
     }
     case 'disk.overlay':
-      if (!isDryRun()) fs.mkdirSync(path.dirname(d.overlay), { recursive: true, mode: 0o711 });
-      if (fs.existsSync(d.overlay) && !isDryRun()) fs.rmSync(d.overlay); // a half-made overlay from a killed run
+      host.files.mkdirp(path.dirname(d.overlay), 0o711);
+      if (host.files.exists(d.overlay)) host.files.remove(d.overlay); // a half-made overlay from a killed run
       await host.qemuImg.createOverlay(d.base, d.overlay);
       return;
     case 'domain.define':
-      if (!isDryRun()) fs.mkdirSync(path.dirname(d.consoleLog), { recursive: true, mode: 0o711 });
+      host.files.mkdirp(path.dirname(d.consoleLog), 0o711);
       {
         // A domain of this lab already defined (an earlier `up` was killed while its define was
         // in flight): redefining without its UUID would fail, so remove it first. Never another's.

@@ -6,8 +6,6 @@ import type { Host } from '../host/index.js';
 import type { JournalEntry, LabState, StateStore } from '../state/store.js';
 import type { Progress } from '../ui/progress.js';
 import { undoEntry } from './undo-entry.js';
-import { isDryRun } from '../host/run.js';
-import { killStrayDiskHelpers } from '../host/stray.js';
 import { sweepOwned } from './sweep.js';
 
 export interface DownReport {
@@ -32,8 +30,9 @@ export async function applyDown(host: Host, store: StateStore, state: LabState, 
       !state.entries.some((x) => x.id !== e.id && x.details.kind === 'iptables.rule' && x.details.rule.table === (e.details as { rule: { table: string } }).rule.table),
   };
   opts.progress.phase(`Removing lab ${state.lab}`);
-  if (!isDryRun()) {
-    for (const p of killStrayDiskHelpers(store.paths.disks)) report.undone.push(`stray libguestfs process ${p.pid} (from an interrupted up): killed`);
+  if (!host.dryRun) {
+    for (const p of host.processes.killStrayDiskHelpers(store.paths.disks)) report.undone.push(`stray libguestfs process ${p.pid} (from an interrupted up): killed`);
+    report.undone.push(...(await host.processes.cleanupDiskExports(store.paths.disks)));
   }
   for (const group of ORDER) {
     const batch = entries.filter((e) => e.kind === group);
@@ -44,7 +43,7 @@ export async function applyDown(host: Host, store: StateStore, state: LabState, 
           opts.progress.update(e.target);
           const line = await undoEntry(host, e, ctx);
           report.undone.push(line);
-          if (!isDryRun()) await store.forget(state, e.id);
+          if (!host.dryRun) await store.forget(state, e.id);
         } catch (err) {
           report.failed.push({ id: e.id, error: (err as Error).message });
         }
@@ -52,7 +51,7 @@ export async function applyDown(host: Host, store: StateStore, state: LabState, 
     if (parallel) await Promise.all(batch.map(each));
     else for (const e of batch) await each(e);
   }
-  if (!report.failed.length && !isDryRun()) {
+  if (!report.failed.length && !host.dryRun) {
     try {
       report.undone.push(...(await sweepOwned(host, state.lab)));
     } catch (err) {
@@ -61,7 +60,7 @@ export async function applyDown(host: Host, store: StateStore, state: LabState, 
   }
   if (report.failed.length) opts.progress.fail(`${report.failed.length} object${report.failed.length === 1 ? '' : 's'} could not be removed`);
   else {
-    if (!isDryRun()) store.remove();
+    if (!host.dryRun) store.remove();
     opts.progress.succeed(`${report.undone.length} change${report.undone.length === 1 ? '' : 's'} undone`);
   }
   return report;

@@ -12,8 +12,7 @@ import { SUPPORTED_NETCONFIG } from '../render/netconfig/index.js';
 import { guestEdits, type GuestEdits } from '../render/netconfig/edits.js';
 import { SEED_ISO_LABEL } from '../render/netconfig/cloud-init.js';
 import { labHosts } from '../render/hosts.js';
-import { isDryRun } from '../host/run.js';
-import type { DiskJob } from '../host/guest-disk.js';
+import type { DiskJob } from '../host/disks/types.js';
 import type { LabSshKeys } from '../host/lab-exec.js';
 import { sshMaterialFor } from './ssh-keys.js';
 
@@ -38,18 +37,17 @@ export async function injectConfig(
     const d = a.details;
     const guest = lab.guests.find((g) => g.name === d.guest)!;
     stacks[d.guest] = d.stack;
-    const ssh = isDryRun() ? undefined : sshMaterialFor(host, sshKeys, d.guest);
+    const ssh = host.dryRun ? undefined : sshMaterialFor(host, sshKeys, d.guest);
     const files = ssh && !d.detect ? guestEdits({ lab, guest, hosts, ssh }, d.stack as GuestEdits['stack']).files : d.files;
     if (d.stack !== 'auto') kinds[d.guest] = d.stack as Exclude<NetconfigKind, 'auto'>;
     if (d.target === 'seed-iso') {
       if (!d.seedIso) throw new Error(`inject: ${d.guest} has no seed ISO path`);
       update(`seed ISO for ${d.guest}`);
-      if (!isDryRun()) await host.seedIsos.build(d.seedIso, files, SEED_ISO_LABEL);
+      if (!host.dryRun) await host.seedIsos.build(d.seedIso, files, SEED_ISO_LABEL);
       continue;
     }
-    const job: DiskJob = { disk: d.disk, files, remove: d.remove, links: d.links };
+    const job: DiskJob = { disk: d.disk, route: d.route ?? { kind: 'libguestfs', reason: 'the image was not inspected' }, files, remove: d.remove, links: d.links };
     if (d.detect) {
-      job.detect = true;
       job.render = (detected) => {
         if (!detected || !SUPPORTED_NETCONFIG.includes(detected.stack) || detected.stack === 'cloud-init') {
           throw new HostError(
@@ -65,8 +63,10 @@ export async function injectConfig(
     }
     jobs.push(job);
   }
-  if (isDryRun() || !jobs.length) return { stacks, kinds };
-  update(`${jobs.length} disk${jobs.length === 1 ? '' : 's'} in one libguestfs launch`);
+  if (host.dryRun || !jobs.length) return { stacks, kinds };
+  const direct = jobs.filter((j) => j.route.kind === 'direct').length;
+  const plural = (n: number) => `${n} disk${n === 1 ? '' : 's'}`;
+  update([direct ? `${plural(direct)} written directly` : '', jobs.length - direct ? `${plural(jobs.length - direct)} in one libguestfs launch` : ''].filter(Boolean).join(', '));
   await host.disks.edit(jobs);
   return { stacks, kinds };
 }

@@ -3,24 +3,20 @@
  * pins each guest's host key under its alias. All in the lab's state dir (mode 0700), removed
  * at `down`. Idempotent: existing keys are kept, known_hosts is rewritten.
  */
-import fs from 'node:fs';
 import type { Host } from '../host/index.js';
 import type { ActionDetails } from '../plan/types.js';
-import { isDryRun } from '../host/run.js';
 import type { LabSshKeys } from '../host/lab-exec.js';
 import { knownHostsLine, type SshMaterial } from '../render/ssh-files.js';
 
 type SshKeysDetails = Extract<ActionDetails, { kind: 'ssh.keys' }>;
 
 export async function makeSshKeys(host: Host, d: SshKeysDetails, lab: string): Promise<void> {
-  if (isDryRun()) return;
-  fs.mkdirSync(d.dir, { recursive: true, mode: 0o700 });
-  fs.chmodSync(d.dir, 0o700);
+  if (host.dryRun) return;
+  host.files.mkdirp(d.dir, 0o700);
   await host.sshKeygen.ensureKey(d.clientKey, `vlab:${lab}`);
   await Promise.all(d.guests.map((g) => host.sshKeygen.ensureKey(g.hostKey, `vlab:${lab}/${g.guest}`)));
   const lines = d.guests.map((g) => knownHostsLine(g.alias, host.sshKeygen.publicKey(g.hostKey))).join('');
-  fs.writeFileSync(`${d.knownHosts}.tmp`, lines, { mode: 0o600 });
-  fs.renameSync(`${d.knownHosts}.tmp`, d.knownHosts);
+  host.files.writeAtomic(d.knownHosts, lines, 0o600);
 }
 
 /** The key material a guest's disk (or seed ISO) gets; undefined when the lab reaches it by agent only. */
@@ -29,7 +25,7 @@ export function sshMaterialFor(host: Host, d: LabSshKeys | undefined, guest: str
   if (!d || !g) return undefined;
   return {
     authorizedKey: host.sshKeygen.publicKey(d.clientKey),
-    hostKeyPrivate: fs.readFileSync(g.hostKey, 'utf8'),
+    hostKeyPrivate: host.files.read(g.hostKey),
     hostKeyPublic: host.sshKeygen.publicKey(g.hostKey),
   };
 }

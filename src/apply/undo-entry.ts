@@ -3,7 +3,6 @@
  * because vlab was killed right after recording), and refuses to remove what is not tagged as
  * this lab's.
  */
-import fs from 'node:fs';
 import type { Host } from '../host/index.js';
 import type { JournalEntry } from '../state/store.js';
 import { HostError } from '../errors.js';
@@ -38,7 +37,7 @@ export async function undoEntry(host: Host, e: JournalEntry, ctx: UndoContext): 
     }
     case 'disk.overlay':
       if (!d.overlay.startsWith(ctx.stateDir + '/')) throw new HostError(`overlay ${d.overlay} is outside the lab's state dir; not removing it`);
-      fs.rmSync(d.overlay, { force: true });
+      host.files.remove(d.overlay);
       return `overlay ${d.overlay}: removed`;
     case 'libvirt.network': {
       const n = (await host.libvirt.listNetworks()).find((x) => x.name === d.name);
@@ -84,7 +83,7 @@ export async function undoEntry(host: Host, e: JournalEntry, ctx: UndoContext): 
     case 'guest.config':
       if (d.seedIso) {
         if (!d.seedIso.startsWith(ctx.stateDir + '/')) throw new HostError(`seed ISO ${d.seedIso} is outside the lab's state dir; not removing it`);
-        fs.rmSync(d.seedIso, { force: true });
+        host.files.remove(d.seedIso);
         return `seed ISO ${d.seedIso}: removed`;
       }
       return `${e.id}: goes with the overlay`;
@@ -92,7 +91,7 @@ export async function undoEntry(host: Host, e: JournalEntry, ctx: UndoContext): 
       return `${e.id}: nothing to undo`;
     case 'ssh.keys':
       if (!d.dir.startsWith(ctx.stateDir + '/')) throw new HostError(`SSH key folder ${d.dir} is outside the lab's state dir; not removing it`);
-      fs.rmSync(d.dir, { recursive: true, force: true });
+      host.files.remove(d.dir);
       return `SSH keys ${d.dir}: removed`;
     case 'persist.file':
       return undoPersistFile(d, ctx.lab);

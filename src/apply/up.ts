@@ -11,9 +11,8 @@ import type { Progress } from '../ui/progress.js';
 import { doAction } from './do-action.js';
 import { waitReady, type ReadyResult } from './readiness.js';
 import { injectConfig } from './inject.js';
-import { isDryRun } from '../host/run.js';
 import { HostError } from '../errors.js';
-import { LabExec, sshKeysOf } from '../host/lab-exec.js';
+import { sshKeysOf } from '../host/lab-exec.js';
 
 const PHASES: { title: string; kinds: ActionKind[] }[] = [
   { title: 'Host networking', kinds: ['bridge.create', 'bridge.address', 'uplink.attach', 'sysctl.forward', 'iptables.rule', 'libvirt.network'] },
@@ -64,8 +63,8 @@ export async function applyUp(ctx: UpContext): Promise<UpReport> {
         });
         todo.forEach((a) => done.add(a.id));
       } else if (phase.kinds.includes('guest.ready')) {
-        if (!isDryRun()) {
-          const exec = new LabExec(ctx.host.agent, sshKeysOf(plan.actions));
+        if (!ctx.host.dryRun) {
+          const exec = ctx.host.labExec(sshKeysOf(plan.actions));
           const settled = await Promise.allSettled(
             todo.map(async (a) => {
               if (a.details.kind !== 'guest.ready') throw new Error('unreachable');
@@ -131,12 +130,12 @@ export async function applyUp(ctx: UpContext): Promise<UpReport> {
 /** Journal first, then the change, then mark it done. */
 async function runRecorded(ctx: UpContext, actions: Action[], make: () => Promise<void>): Promise<void> {
   const journaled = actions.filter((a) => a.kind !== 'guest.ready');
-  if (!isDryRun()) {
+  if (!ctx.host.dryRun) {
     for (const a of journaled) {
       await ctx.store.record(ctx.state, a);
       ctx.onRecorded?.(a);
     }
   }
   await make();
-  if (!isDryRun()) for (const a of journaled) await ctx.store.complete(ctx.state, a.id);
+  if (!ctx.host.dryRun) for (const a of journaled) await ctx.store.complete(ctx.state, a.id);
 }

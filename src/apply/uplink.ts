@@ -4,15 +4,12 @@
  * or moves everything back. A detached watchdog does the same rollback if vlab dies in the window
  * (like `netplan try`).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Host } from '../host/index.js';
 import type { ActionDetails } from '../plan/types.js';
 import { HostError } from '../errors.js';
-import { run, spawnDetached } from '../host/run.js';
-import { writeFileAtomic } from '../state/store.js';
-import { findDhcpClients, retarget, stopClient } from '../host/dhcp-clients.js';
+import { retarget } from '../host/dhcp-clients.js';
 
 type UplinkDetails = Extract<ActionDetails, { kind: 'uplink.attach' }>;
 
@@ -33,48 +30,36 @@ export function watchdogPath(stateDir: string, bridge: string): string {
 }
 
 /** Moves the DHCP client daemons bound to `from` over to `to` (same command line and environment). */
-async function moveDhcpClients(from: string, to: string): Promise<string[]> {
+async function moveDhcpClients(host: Host, from: string, to: string): Promise<string[]> {
   const moved: string[] = [];
-  for (const c of findDhcpClients(from)) {
-    await stopClient(c.pid);
+  for (const c of host.processes.dhcpClients(from)) {
+    await host.processes.stopDhcpClient(c.pid);
     const argv = retarget(c.argv, from, to);
-    spawnDetached(argv, c.env);
+    host.processes.spawnDetached(argv, c.env);
     moved.push(argv.join(' '));
   }
   return moved;
-}
-
-/** One ping to `address`; true when it answered. */
-async function answers(address: string, dev: string): Promise<boolean> {
-  const r = await run(['ping', '-c', '1', '-W', '1', '-I', dev, address], { allowFailure: true, timeoutMs: 5000 });
-  return r.exitCode === 0;
 }
 
 export async function attachUplink(host: Host, d: UplinkDetails, opts: { stateDir: string; timeoutSec: number; say: (t: string) => void }): Promise<void> {
   if (d.mac) await host.ip.setMac(d.bridge, d.mac);
   const file = watchdogPath(opts.stateDir, d.bridge);
   const w: WatchdogFile = { detach: d.detach, deadline: Date.now() + opts.timeoutSec * 1000, done: `${file}.done`, uplink: d.uplink, bridge: d.bridge };
-  fs.mkdirSync(opts.stateDir, { recursive: true, mode: 0o711 });
-  fs.rmSync(w.done, { force: true });
-  writeFileAtomic(file, JSON.stringify(w, null, 2));
-  const pid = spawnDetached([process.execPath, VLAB_BIN, '__uplink-watchdog', file]);
+  host.files.mkdirp(opts.stateDir, 0o711);
+  host.files.remove(w.done);
+  host.files.writeAtomic(file, JSON.stringify(w, null, 2));
+  const pid = host.processes.spawnDetached([process.execPath, VLAB_BIN, '__uplink-watchdog', file]);
   const finish = () => {
-    writeFileAtomic(w.done, new Date().toISOString() + '\n');
-    if (pid) {
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {
-        /* already gone */
-      }
-    }
+    host.files.writeAtomic(w.done, new Date().toISOString() + '\n');
+    if (pid) host.processes.signal(pid, 'SIGTERM');
   };
   const back = async () => {
     await host.ip.batch(d.detach);
-    await moveDhcpClients(d.bridge, d.uplink);
+    await moveDhcpClients(host, d.bridge, d.uplink);
   };
   try {
     await host.ip.batch(d.attach);
-    const moved = await moveDhcpClients(d.uplink, d.bridge);
+    const moved = await moveDhcpClients(host, d.uplink, d.bridge);
     if (moved.length) opts.say(`DHCP client moved to ${d.bridge}: ${moved.join('; ')}`);
   } catch (e) {
     await back().catch(() => undefined);
@@ -87,7 +72,7 @@ export async function attachUplink(host: Host, d: UplinkDetails, opts: { stateDi
   }
   opts.say(`checking that ${d.check} still answers through ${d.bridge} (rollback in ${opts.timeoutSec}s)`);
   while (Date.now() < w.deadline - 1500) {
-    if (await answers(d.check, d.bridge)) {
+    if (await host.ping.answers(d.check, d.bridge)) {
       finish();
       return;
     }
@@ -106,15 +91,15 @@ export async function attachUplink(host: Host, d: UplinkDetails, opts: { stateDi
  * unless vlab marked the move done. Returns what it did.
  */
 export async function watchdog(host: Host, file: string): Promise<string> {
-  const w = JSON.parse(fs.readFileSync(file, 'utf8')) as WatchdogFile;
+  const w = JSON.parse(host.files.read(file)) as WatchdogFile;
   while (Date.now() < w.deadline) {
-    if (fs.existsSync(w.done)) return 'confirmed';
+    if (host.files.exists(w.done)) return 'confirmed';
     await sleep(250);
   }
-  if (fs.existsSync(w.done)) return 'confirmed';
+  if (host.files.exists(w.done)) return 'confirmed';
   await host.ip.batch(w.detach).catch(() => undefined);
-  await moveDhcpClients(w.bridge, w.uplink).catch(() => undefined);
-  writeFileAtomic(w.done, `rolled back by the watchdog at ${new Date().toISOString()}\n`);
+  await moveDhcpClients(host, w.bridge, w.uplink).catch(() => undefined);
+  host.files.writeAtomic(w.done, `rolled back by the watchdog at ${new Date().toISOString()}\n`);
   return 'rolled back';
 }
 
@@ -124,6 +109,6 @@ export async function detachUplink(host: Host, d: UplinkDetails): Promise<string
   if (!nic) return `uplink ${d.uplink}: gone from the host, nothing to move back`;
   if (nic.master !== d.bridge) return `uplink ${d.uplink}: not in ${d.bridge} (already moved back)`;
   await host.ip.batch(d.detach);
-  const moved = await moveDhcpClients(d.bridge, d.uplink);
+  const moved = await moveDhcpClients(host, d.bridge, d.uplink);
   return `uplink ${d.uplink}: moved back out of ${d.bridge} with its addresses and routes${moved.length ? `; DHCP client back on ${d.uplink}` : ''}`;
 }

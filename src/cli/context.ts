@@ -5,14 +5,14 @@ import { parse as parseYaml } from 'yaml';
 import { UsageError, ValidationError } from '../errors.js';
 import { parseLab, locateProblems } from '../spec/load.js';
 import type { ImageInfo, Lab } from '../spec/types.js';
-import { configureRunner } from '../host/run.js';
+import type { TraceEvent } from '../host/run.js';
 import { createHost, type Host } from '../host/index.js';
 import { gatherFacts } from '../host/facts.js';
+import { gatherImageFacts } from '../host/image-facts.js';
 import { resolveImages } from '../host/image-resolver.js';
 import { isImageProblem, type HostFacts, type ImageProblem } from '../plan/facts.js';
 import { labPaths, stateRoot, type LabPaths } from '../plan/paths.js';
 import type { RawProblem } from '../spec/zod-problems.js';
-import { findDhcpClients } from '../host/dhcp-clients.js';
 
 export interface GlobalOptions {
   file: string;
@@ -29,14 +29,11 @@ export interface LoadedLab {
   declaredImages: string[];
 }
 
-/** Applies --verbose tracing: every command with argv, exit code and duration, on stderr. */
-export function setupRunner(opts: GlobalOptions, dryRun = false): void {
-  configureRunner({
-    dryRun,
-    trace: opts.verbose
-      ? (e) => process.stderr.write(`  $ ${e.argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ')}  ${e.skipped ? '[dry-run: skipped]' : `→ exit ${e.exitCode} in ${e.durationMs.toFixed(0)} ms`}\n`)
-      : undefined,
-  });
+/** The --verbose trace: every command with argv, exit code and duration, on stderr (undefined without -v). */
+export function traceFor(opts: GlobalOptions): ((e: TraceEvent) => void) | undefined {
+  if (!opts.verbose) return undefined;
+  return (e) =>
+    process.stderr.write(`  $ ${e.argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ')}  ${e.skipped ? '[dry-run: skipped]' : `→ exit ${e.exitCode} in ${e.durationMs.toFixed(0)} ms`}\n`);
 }
 
 /** Reads and validates the lab file (exit 2 with every problem when it is invalid). */
@@ -57,8 +54,10 @@ export function loadLab(opts: GlobalOptions): LoadedLab {
   return { lab, text, file, declaredImages: Object.keys(declared) };
 }
 
-export function hostFor(opts: GlobalOptions): Host {
-  return createHost({ uri: opts.connect });
+/** The host adapters for these options; dry-run skips every change (reads still run). */
+export function hostFor(opts: GlobalOptions, dryRun = false): Host {
+  const trace = traceFor(opts);
+  return createHost({ ...(opts.connect ? { uri: opts.connect } : {}), dryRun, ...(trace ? { trace } : {}) });
 }
 
 export function pathsFor(lab: string): LabPaths {
@@ -86,10 +85,11 @@ export async function factsFor(loaded: LoadedLab, host: Host): Promise<HostFacts
   const paths = labPaths(root, loaded.lab.name);
   const images = await resolveLabImages(loaded, host);
   const facts = await gatherFacts(loaded.lab, host, root, images);
+  facts.imageFacts = await gatherImageFacts(loaded.lab, images, host);
   facts.stateRoot = root;
   facts.stateDir = paths.dir;
   facts.stateFiles = listFiles(paths.dir);
-  facts.dhcpClients = loaded.lab.networks.flatMap((n) => (n.uplink ? findDhcpClients(n.uplink).map((c) => ({ ifname: c.ifname, argv: c.argv })) : []));
+  facts.dhcpClients = loaded.lab.networks.flatMap((n) => (n.uplink ? host.processes.dhcpClients(n.uplink).map((c) => ({ ifname: c.ifname, argv: c.argv })) : []));
   const ssh = process.env.SSH_CONNECTION?.split(' ')[0];
   if (ssh) facts.sshClient = ssh;
   return facts;

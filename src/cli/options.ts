@@ -1,7 +1,7 @@
 /** Global options, as every command sees them. */
 import type { Command } from 'commander';
 import type { GlobalOptions } from './context.js';
-import { hostFor, setupRunner } from './context.js';
+import { hostFor } from './context.js';
 import type { Host } from '../host/index.js';
 
 export function globals(cmd: Command): GlobalOptions {
@@ -10,6 +10,5 @@ export function globals(cmd: Command): GlobalOptions {
 }
 
 export function createHostFromCommand(g: GlobalOptions, dryRun = false): Host {
-  setupRunner(g, dryRun);
-  return hostFor(g);
+  return hostFor(g, dryRun);
 }

@@ -5,7 +5,7 @@
  */
 import { HostError } from '../errors.js';
 import type { ExecResult, GuestExec } from './guest-exec.types.js';
-import type { Libvirt } from './libvirt.js';
+import type { Libvirt } from './libvirt/index.js';
 
 /** `guest-exec-status` as qemu-ga returns it. */
 export interface GuestExecStatus {

@@ -1,14 +1,23 @@
 /** All host adapters in one object: the only door from vlab's logic to the machine. */
 import { AgentExec } from './agent-exec.js';
-import { GuestfishDisks, type GuestDisks } from './guest-disk.js';
+import { GuestfishDisks } from './disks/guestfish-disks.js';
+import { DirectDisks } from './disks/direct-disks.js';
+import { RoutedDisks } from './disks/routed-disks.js';
+import { DiskInspector } from './disks/inspect.js';
+import type { GuestDisks } from './disks/types.js';
 import type { GuestExec } from './guest-exec.types.js';
 import { IpRouteCommand, type IpRoute } from './iproute.js';
 import { IptablesCommand, type Iptables } from './iptables.js';
-import { LibvirtClient, type Libvirt } from './libvirt.js';
+import { LibvirtClient, type Libvirt } from './libvirt/index.js';
 import { QemuImgCommand, type QemuImg } from './qemu-img.js';
 import { SysctlCommand, type Sysctl } from './sysctl.js';
 import { XorrisoSeedIsos, type SeedIsos } from './seed-iso.js';
 import { SshKeygenCommand, type SshKeygen } from './ssh-keygen.js';
+import { LocalFiles, type HostFiles } from './files.js';
+import { HostProcesses, PingCommand, type Pinger, type Processes } from './processes.js';
+import { createRunner, type TraceEvent } from './run.js';
+import { LabExec, type LabSshKeys } from './lab-exec.js';
+import { SshExec } from './ssh-exec.js';
 
 export interface Host {
   ip: IpRoute;
@@ -16,13 +25,26 @@ export interface Host {
   sysctl: Sysctl;
   libvirt: Libvirt;
   qemuImg: QemuImg;
+  /** Offline edits of the guests' overlays: direct (FUSE export + debugfs) or libguestfs, per job. */
   disks: GuestDisks;
+  /** Reads base images, read-only: root route, stack evidence, kernel. */
+  inspector: Pick<DiskInspector, 'inspect' | 'copyOut'>;
   /** cloud-init NoCloud seed ISOs. */
   seedIsos: SeedIsos;
   /** Runs commands in guests (qemu guest agent); LabExec adds SSH per lab. */
   agent: GuestExec;
   /** Key pairs for the ssh transport. */
   sshKeygen: SshKeygen;
+  /** DHCP clients, the uplink watchdog, stray disk helpers. */
+  processes: Processes;
+  /** Whether an address answers from this host (the uplink check). */
+  ping: Pinger;
+  /** Files and folders vlab makes or removes on the host. */
+  files: HostFiles;
+  /** True when changes are skipped (`plan`, `--dry-run`): apply code reads it here, never from a global. */
+  readonly dryRun: boolean;
+  /** The lab's exec transport per guest (agent, ssh or auto), from its `ssh.keys` record. */
+  labExec(keys: LabSshKeys | undefined): LabExec;
 }
 
 export interface CreateHostOptions {
@@ -34,25 +56,39 @@ export interface CreateHostOptions {
   verbose?: (msg: string) => void;
   /** Whether KVM works, for the libguestfs appliance (default: detected). */
   kvm?: boolean;
+  /** Skip every command that changes the host (reads still run). */
+  dryRun?: boolean;
+  /** Sees every command run (the --verbose trace). */
+  trace?: (e: TraceEvent) => void;
 }
 
 /** Creates the real adapters. Nothing touches the host until a method is called. */
 export function createHost(opts: CreateHostOptions = {}): Host {
-  const libvirt = new LibvirtClient(opts.uri, {
+  const runner = createRunner({ dryRun: opts.dryRun ?? false, ...(opts.trace ? { trace: opts.trace } : {}) });
+  const { run } = runner;
+  const libvirt = new LibvirtClient(run, opts.uri, {
+    dryRun: runner.dryRun,
     ...(opts.binding !== undefined ? { binding: opts.binding } : {}),
     ...(opts.verbose ? { verbose: opts.verbose } : {}),
   });
+  const agent = new AgentExec(libvirt);
   return {
-    ip: new IpRouteCommand(),
-    iptables: new IptablesCommand(),
-    sysctl: new SysctlCommand(),
+    ip: new IpRouteCommand(run),
+    iptables: new IptablesCommand(run),
+    sysctl: new SysctlCommand(run),
     libvirt,
-    qemuImg: new QemuImgCommand(),
-    disks: new GuestfishDisks(opts.kvm !== undefined ? { kvm: opts.kvm } : {}),
-    seedIsos: new XorrisoSeedIsos(),
-    agent: new AgentExec(libvirt),
-    sshKeygen: new SshKeygenCommand(),
+    qemuImg: new QemuImgCommand(run),
+    disks: new RoutedDisks(new DirectDisks(run, runner.dryRun), new GuestfishDisks({ run, dryRun: runner.dryRun, ...(opts.kvm !== undefined ? { kvm: opts.kvm } : {}) })),
+    inspector: new DiskInspector(run),
+    seedIsos: new XorrisoSeedIsos(run),
+    agent,
+    sshKeygen: new SshKeygenCommand(run),
+    processes: new HostProcesses(runner.spawnDetached, runner.dryRun, run),
+    ping: new PingCommand(run),
+    files: new LocalFiles(runner.dryRun),
+    dryRun: runner.dryRun,
+    labExec: (keys) => new LabExec(agent, keys, (targets) => new SshExec(run, targets)),
   };
 }
 
-export type { IpRoute, Iptables, Sysctl, Libvirt, QemuImg, GuestDisks, GuestExec, SeedIsos, SshKeygen };
+export type { IpRoute, Iptables, Sysctl, Libvirt, QemuImg, GuestDisks, GuestExec, SeedIsos, SshKeygen, Processes, Pinger, HostFiles };

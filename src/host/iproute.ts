@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { CommandError, HostError } from '../errors.js';
 import type { AddressFact, LinkFact, RouteFact } from '../plan/facts.js';
-import { run } from './run.js';
+import type { RunFn } from './run.js';
 
 /** Links, addresses and routes of the host (iproute2). */
 export interface IpRoute {
@@ -141,55 +141,58 @@ function sysfsWireless(ifname: string): boolean {
 
 /** IpRoute through the `ip` command. */
 export class IpRouteCommand implements IpRoute {
+  /** @param run the runner's run(), from createHost. */
+  constructor(private readonly run: RunFn) {}
+
   async listLinks(): Promise<LinkFact[]> {
-    const r = await run(['ip', '-j', '-d', 'link', 'show'], { readOnly: true });
+    const r = await this.run(['ip', '-j', '-d', 'link', 'show'], { readOnly: true });
     return parseLinks(r.stdout, sysfsWireless);
   }
 
   async listAddresses(): Promise<AddressFact[]> {
-    const r = await run(['ip', '-j', '-4', 'addr', 'show'], { readOnly: true });
+    const r = await this.run(['ip', '-j', '-4', 'addr', 'show'], { readOnly: true });
     return parseAddrs(r.stdout);
   }
 
   async listRoutes(): Promise<RouteFact[]> {
-    const r = await run(['ip', '-j', '-4', 'route', 'show', 'table', 'main'], { readOnly: true });
+    const r = await this.run(['ip', '-j', '-4', 'route', 'show', 'table', 'main'], { readOnly: true });
     return parseRoutes(r.stdout);
   }
 
   async createBridge(name: string, alias: string): Promise<void> {
-    await run(['ip', 'link', 'add', name, 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0'], {
+    await this.run(['ip', 'link', 'add', name, 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0'], {
       hint: `a link named ${name} may already exist: see \`ip link show ${name}\``,
     });
-    await run(['ip', 'link', 'set', name, 'alias', alias]);
+    await this.run(['ip', 'link', 'set', name, 'alias', alias]);
   }
 
   async addAddress(dev: string, cidr: string): Promise<void> {
-    await run(['ip', 'addr', 'add', cidr, 'dev', dev]);
+    await this.run(['ip', 'addr', 'add', cidr, 'dev', dev]);
   }
 
   async setUp(dev: string): Promise<void> {
-    await run(['ip', 'link', 'set', dev, 'up']);
+    await this.run(['ip', 'link', 'set', dev, 'up']);
   }
 
   async setMaster(dev: string, master: string | null): Promise<void> {
-    await run(master === null ? ['ip', 'link', 'set', dev, 'nomaster'] : ['ip', 'link', 'set', dev, 'master', master]);
+    await this.run(master === null ? ['ip', 'link', 'set', dev, 'nomaster'] : ['ip', 'link', 'set', dev, 'master', master]);
   }
 
   async batch(lines: string[]): Promise<void> {
     if (!lines.length) return;
-    await run(['ip', '-batch', '-'], { input: lines.join('\n') + '\n', hint: 'the commands were:\n      ' + lines.join('\n      ') });
+    await this.run(['ip', '-batch', '-'], { input: lines.join('\n') + '\n', hint: 'the commands were:\n      ' + lines.join('\n      ') });
   }
 
   async setMac(dev: string, mac: string): Promise<void> {
-    await run(['ip', 'link', 'set', 'dev', dev, 'address', mac]);
+    await this.run(['ip', 'link', 'set', 'dev', dev, 'address', mac]);
   }
 
   async deleteLink(name: string): Promise<void> {
-    await run(['ip', 'link', 'delete', name]);
+    await this.run(['ip', 'link', 'delete', name]);
   }
 
   async linkAlias(name: string): Promise<string | undefined> {
-    const r = await run(['ip', '-j', 'link', 'show', 'dev', name], { readOnly: true, allowFailure: true });
+    const r = await this.run(['ip', '-j', 'link', 'show', 'dev', name], { readOnly: true, allowFailure: true });
     if (r.exitCode !== 0) {
       if (/does not exist|cannot find device/i.test(r.stderr)) return undefined;
       throw new CommandError(r.argv, r.exitCode, r.stderr);

@@ -6,7 +6,7 @@
  * instead of fail.
  */
 import { CommandError } from '../errors.js';
-import { run } from './run.js';
+import type { RunFn } from './run.js';
 
 /** Table name as iptables knows it. */
 export type IptablesTable = 'filter' | 'nat' | 'mangle' | 'raw';
@@ -69,24 +69,28 @@ const HINT = 'is iptables installed, and are you root?';
 
 /** Iptables through the `iptables` command. */
 export class IptablesCommand implements Iptables {
-  constructor(private readonly binary = 'iptables') {}
+  /** @param run the runner's run(), from createHost; @param binary the iptables command. */
+  constructor(
+    private readonly run: RunFn,
+    private readonly binary = 'iptables',
+  ) {}
 
   private base(table: IptablesTable): string[] {
     return [this.binary, '-w', '-t', table];
   }
 
   async rules(table: IptablesTable, chain: string): Promise<string[]> {
-    const r = await run([...this.base(table), '-S', chain], { readOnly: true, hint: HINT });
+    const r = await this.run([...this.base(table), '-S', chain], { readOnly: true, hint: HINT });
     return parseRuleLines(r.stdout);
   }
 
   async policy(chain: string, table: IptablesTable = 'filter'): Promise<string> {
-    const r = await run([...this.base(table), '-S', chain], { readOnly: true, hint: HINT });
+    const r = await this.run([...this.base(table), '-S', chain], { readOnly: true, hint: HINT });
     return parsePolicy(r.stdout, chain) ?? '-';
   }
 
   async exists(table: IptablesTable, chain: string, spec: string[]): Promise<boolean> {
-    const r = await run([...this.base(table), '-C', chain, ...spec], { readOnly: true, allowFailure: true });
+    const r = await this.run([...this.base(table), '-C', chain, ...spec], { readOnly: true, allowFailure: true });
     if (r.exitCode === 0) return true;
     // Exit 1: no such rule (or no such chain). Anything else (2: bad arguments, 4: resource problem) is an error.
     if (r.exitCode === 1) return false;
@@ -94,29 +98,29 @@ export class IptablesCommand implements Iptables {
   }
 
   async append(table: IptablesTable, chain: string, spec: string[]): Promise<void> {
-    await run([...this.base(table), '-A', chain, ...spec], { hint: HINT });
+    await this.run([...this.base(table), '-A', chain, ...spec], { hint: HINT });
   }
 
   async insert(table: IptablesTable, chain: string, spec: string[]): Promise<void> {
-    await run([...this.base(table), '-I', chain, ...spec], { hint: HINT });
+    await this.run([...this.base(table), '-I', chain, ...spec], { hint: HINT });
   }
 
   async delete(table: IptablesTable, chain: string, spec: string[]): Promise<void> {
-    await run([...this.base(table), '-D', chain, ...spec], { hint: HINT });
+    await this.run([...this.base(table), '-D', chain, ...spec], { hint: HINT });
   }
 
   async tables(): Promise<string[]> {
-    const r = await run([`${this.binary}-save`], { readOnly: true, hint: HINT });
+    const r = await this.run([`${this.binary}-save`], { readOnly: true, hint: HINT });
     return parseTables(r.stdout);
   }
 
   async dropTableIfEmpty(table: IptablesTable): Promise<boolean> {
     if (!(await this.tables()).includes(table)) return true;
-    const rules = await run([...this.base(table), '-S'], { readOnly: true, hint: HINT });
+    const rules = await this.run([...this.base(table), '-S'], { readOnly: true, hint: HINT });
     if (!isEmptyTable(rules.stdout)) return false;
-    const version = await run([this.binary, '-V'], { readOnly: true });
+    const version = await this.run([this.binary, '-V'], { readOnly: true });
     if (!version.stdout.includes('nf_tables')) return false;
-    const r = await run(['nft', 'delete', 'table', 'ip', table], { allowFailure: true, hint: 'install the nftables package for the nft command' });
+    const r = await this.run(['nft', 'delete', 'table', 'ip', table], { allowFailure: true, hint: 'install the nftables package for the nft command' });
     return r.exitCode === 0;
   }
 }

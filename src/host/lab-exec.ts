@@ -6,7 +6,7 @@
 import type { ActionDetails, SshGuest } from '../plan/types.js';
 import { HostError } from '../errors.js';
 import type { ExecResult, GuestExec } from './guest-exec.types.js';
-import { SshExec, type SshTarget } from './ssh-exec.js';
+import type { SshTarget } from './ssh-exec.js';
 
 /** What the lab's `ssh.keys` action recorded (the part the transports need). */
 export type LabSshKeys = Pick<Extract<ActionDetails, { kind: 'ssh.keys' }>, 'clientKey' | 'knownHosts' | 'guests'>;
@@ -18,14 +18,22 @@ export class LabExec implements GuestExec {
   private readonly ssh: GuestExec;
   private readonly byDomain: Map<string, SshGuest>;
 
-  constructor(private readonly agent: GuestExec, keys: LabSshKeys | undefined, ssh?: GuestExec) {
+  /**
+   * @param agent the agent transport (host.agent)
+   * @param keys the lab's `ssh.keys` record (undefined: every guest by agent)
+   * @param ssh the SSH transport, or a factory that makes it for the lab's targets (host.labExec passes one over its runner)
+   */
+  constructor(
+    private readonly agent: GuestExec,
+    keys: LabSshKeys | undefined,
+    ssh: GuestExec | ((targets: (domain: string) => SshTarget | undefined) => GuestExec),
+  ) {
     this.byDomain = new Map((keys?.guests ?? []).map((g) => [g.domain, g]));
-    this.ssh =
-      ssh ??
-      new SshExec((domain): SshTarget | undefined => {
-        const g = this.byDomain.get(domain);
-        return g && keys ? { address: g.address, clientKey: keys.clientKey, knownHosts: keys.knownHosts, alias: g.alias } : undefined;
-      });
+    const targets = (domain: string): SshTarget | undefined => {
+      const g = this.byDomain.get(domain);
+      return g && keys ? { address: g.address, clientKey: keys.clientKey, knownHosts: keys.knownHosts, alias: g.alias } : undefined;
+    };
+    this.ssh = typeof ssh === 'function' ? ssh(targets) : ssh;
   }
 
   /** agent, ssh or auto, for a domain (agent when the lab set up no SSH for it). */

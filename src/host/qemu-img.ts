@@ -1,6 +1,6 @@
 /** Disk images through `qemu-img`. */
 import { HostError } from '../errors.js';
-import { run } from './run.js';
+import type { RunFn } from './run.js';
 
 /** What `qemu-img info` says about an image. */
 export interface ImageFileInfo {
@@ -39,14 +39,17 @@ export function parseImageInfo(json: string, path = 'image'): ImageFileInfo {
 
 /** QemuImg through the `qemu-img` command. */
 export class QemuImgCommand implements QemuImg {
+  /** @param run the runner's run(), from createHost. */
+  constructor(private readonly run: RunFn) {}
+
   async info(path: string): Promise<ImageFileInfo> {
     // -U: read even while a running guest holds the image's write lock.
-    const r = await run(['qemu-img', 'info', '-U', '--output=json', path], { readOnly: true });
+    const r = await this.run(['qemu-img', 'info', '-U', '--output=json', path], { readOnly: true });
     return parseImageInfo(r.stdout, path);
   }
 
   async createOverlay(base: string, overlay: string): Promise<void> {
-    await run(['qemu-img', 'create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', base, overlay], {
+    await this.run(['qemu-img', 'create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', base, overlay], {
       hint: `the base image ${base} must be a readable qcow2 file`,
     });
   }

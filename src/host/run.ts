@@ -37,23 +37,33 @@ export interface TraceEvent {
   skipped: boolean;
 }
 
-interface RunnerSettings {
+/** How a runner behaves: dry-run skips commands that change the host; trace sees each command. */
+export interface RunnerSettings {
   dryRun: boolean;
   trace?: (e: TraceEvent) => void;
 }
 
-const settings: RunnerSettings = { dryRun: false };
-
-/** Configures every later run(): dry-run skips commands that change the host; trace sees each command. */
-export function configureRunner(next: Partial<RunnerSettings>): void {
-  Object.assign(settings, next);
+/** One process's door to subprocesses, made once by createHost and handed to every port. */
+export interface Runner {
+  /** Runs one command (see runWith). */
+  run: RunFn;
+  /** Starts a detached process that outlives vlab (see spawnDetachedWith). */
+  spawnDetached: (argv: string[], env?: Record<string, string>) => number | undefined;
+  /** Whether changes are skipped. */
+  readonly dryRun: boolean;
 }
 
-export function isDryRun(): boolean {
-  return settings.dryRun;
+/** A runner with these settings. Nothing is global: two runners (say, a dry run beside a real one) do not affect each other. */
+export function createRunner(opts: Partial<RunnerSettings> = {}): Runner {
+  const settings: RunnerSettings = { dryRun: opts.dryRun ?? false, ...(opts.trace ? { trace: opts.trace } : {}) };
+  return {
+    run: (argv, runOpts) => runWith(settings, argv, runOpts),
+    spawnDetached: (argv, env) => spawnDetachedWith(settings, argv, env),
+    dryRun: settings.dryRun,
+  };
 }
 
-/** The shape of run(): what ports take in their constructor instead of importing a global. */
+/** The shape of a runner's run(): what ports take in their constructor. */
 export type RunFn = (argv: string[], opts?: RunOptions) => Promise<RunResult>;
 
 /**
@@ -61,7 +71,7 @@ export type RunFn = (argv: string[], opts?: RunOptions) => Promise<RunResult>;
  * through here, so dry-run and --verbose tracing see all of them. Throws CommandError carrying
  * argv, exit code and stderr when the command fails, unless allowFailure is set.
  */
-export async function run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
+async function runWith(settings: RunnerSettings, argv: string[], opts: RunOptions = {}): Promise<RunResult> {
   const [file, ...args] = argv;
   if (!file) throw new HostError('run() called with an empty command');
   const started = performance.now();
@@ -93,7 +103,7 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<RunRes
  * Starts a process that outlives vlab (the uplink watchdog): detached, no stdio, not awaited.
  * Traced like every other command; skipped in dry-run. Returns its pid.
  */
-export function spawnDetached(argv: string[], env?: Record<string, string>): number | undefined {
+function spawnDetachedWith(settings: RunnerSettings, argv: string[], env?: Record<string, string>): number | undefined {
   const [file, ...args] = argv;
   if (!file) throw new HostError('spawnDetached() called with an empty command');
   if (settings.dryRun) {

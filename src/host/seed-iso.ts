@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { GuestFile } from '../render/files.js';
-import { run } from './run.js';
+import type { RunFn } from './run.js';
 import { HostError } from '../errors.js';
 
 export interface SeedIsos {
@@ -12,6 +12,9 @@ export interface SeedIsos {
 }
 
 export class XorrisoSeedIsos implements SeedIsos {
+  /** @param run the runner's run(), from createHost. */
+  constructor(private readonly run: RunFn) {}
+
   async build(iso: string, files: GuestFile[], label: string): Promise<void> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vlab-seed-'));
     try {
@@ -22,7 +25,7 @@ export class XorrisoSeedIsos implements SeedIsos {
         fs.writeFileSync(path.join(dir, rel), f.content, { mode: f.mode });
       }
       fs.mkdirSync(path.dirname(iso), { recursive: true, mode: 0o711 });
-      await run(['xorriso', '-as', 'mkisofs', '-quiet', '-output', iso, '-volid', label, '-joliet', '-rock', dir], {
+      await this.run(['xorriso', '-as', 'mkisofs', '-quiet', '-output', iso, '-volid', label, '-joliet', '-rock', dir], {
         hint: 'install xorriso (Debian: apt-get install xorriso)',
       });
     } finally {

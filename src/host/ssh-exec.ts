@@ -7,7 +7,7 @@
  */
 import { HostError } from '../errors.js';
 import type { ExecResult, GuestExec } from './guest-exec.types.js';
-import { run } from './run.js';
+import type { RunFn } from './run.js';
 
 /** Where and how to reach one guest. */
 export interface SshTarget {
@@ -74,7 +74,11 @@ export function sshReason(stderr: string): string {
 
 /** GuestExec over SSH. `targets` maps a libvirt domain name to where its guest is reached. */
 export class SshExec implements GuestExec {
-  constructor(private readonly targets: (domain: string) => SshTarget | undefined) {}
+  /** @param run the runner's run(); @param targets where each domain is reached (undefined: not over SSH). */
+  constructor(
+    private readonly run: RunFn,
+    private readonly targets: (domain: string) => SshTarget | undefined,
+  ) {}
 
   private target(domain: string): SshTarget {
     const t = this.targets(domain);
@@ -86,7 +90,7 @@ export class SshExec implements GuestExec {
     if (!argv.length) throw new HostError('guest exec: empty command');
     const t = this.target(domain);
     const timeoutMs = opts.timeoutMs ?? 60_000;
-    const r = await run(sshArgv(t, argv, { connectTimeoutSec: Math.max(1, Math.min(10, Math.ceil(timeoutMs / 1000))), stdin: opts.stdin !== undefined }), {
+    const r = await this.run(sshArgv(t, argv, { connectTimeoutSec: Math.max(1, Math.min(10, Math.ceil(timeoutMs / 1000))), stdin: opts.stdin !== undefined }), {
       ...(opts.stdin !== undefined ? { input: opts.stdin } : {}),
       timeoutMs,
       allowFailure: true,
@@ -103,7 +107,7 @@ export class SshExec implements GuestExec {
   async ping(domain: string, timeoutMs = 5000): Promise<boolean> {
     const t = this.targets(domain);
     if (!t) return false;
-    const r = await run(sshArgv(t, [], { connectTimeoutSec: Math.max(1, Math.ceil(timeoutMs / 1000)), stdin: false }), {
+    const r = await this.run(sshArgv(t, [], { connectTimeoutSec: Math.max(1, Math.ceil(timeoutMs / 1000)), stdin: false }), {
       timeoutMs: timeoutMs + 2000,
       allowFailure: true,
       readOnly: true,

@@ -1,5 +1,5 @@
 /** Kernel parameters through the `sysctl` command. */
-import { run } from './run.js';
+import type { RunFn } from './run.js';
 
 /** Kernel parameters (/proc/sys) of the host. */
 export interface Sysctl {
@@ -11,12 +11,15 @@ export interface Sysctl {
 
 /** Sysctl through the `sysctl` command. */
 export class SysctlCommand implements Sysctl {
+  /** @param run the runner's run(), from createHost. */
+  constructor(private readonly run: RunFn) {}
+
   async get(key: string): Promise<string> {
-    const r = await run(['sysctl', '-n', key], { readOnly: true });
+    const r = await this.run(['sysctl', '-n', key], { readOnly: true });
     return r.stdout.trim();
   }
 
   async set(key: string, value: string): Promise<void> {
-    await run(['sysctl', '-q', '-w', `${key}=${value}`]);
+    await this.run(['sysctl', '-q', '-w', `${key}=${value}`]);
   }
 }

@@ -5,15 +5,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { run, type RunOptions, type RunResult } from './run.js';
+import type { RunFn, RunOptions, RunResult } from './run.js';
 
 /** The connection URI vlab uses unless told otherwise: LIBVIRT_DEFAULT_URI, else qemu:///system. */
 export function defaultUri(): string {
   return process.env.LIBVIRT_DEFAULT_URI || 'qemu:///system';
 }
 
-/** Runs `virsh -q -c URI ARGS...`. Options as for run(); a hint about libvirtd is added by default. */
-export function virsh(uri: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
+/** Runs `virsh -q -c URI ARGS...` through `run` (the runner's). Options as for run(); a hint about libvirtd is added by default. */
+export function virsh(run: RunFn, uri: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
   return run(['virsh', '-q', '-c', uri, ...args], {
     hint: `is libvirtd running and reachable at ${uri}? (try \`virsh -c ${uri} version\`)`,
     ...opts,
@@ -38,12 +38,12 @@ export function parseNameList(out: string): string[] {
  * private temp file, named by `{}` in `args`, removed afterwards. (virsh cannot read /dev/stdin
  * here: run()'s stdin is a socket, which cannot be opened by path.)
  */
-export async function virshWithXmlFile(uri: string, args: string[], xml: string, opts: RunOptions = {}): Promise<RunResult> {
+export async function virshWithXmlFile(run: RunFn, uri: string, args: string[], xml: string, opts: RunOptions = {}): Promise<RunResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vlab-xml-'));
   try {
     const file = path.join(dir, 'object.xml');
     fs.writeFileSync(file, xml, { mode: 0o600 });
-    return await virsh(uri, args.map((a) => (a === '{}' ? file : a)), opts);
+    return await virsh(run, uri, args.map((a) => (a === '{}' ? file : a)), opts);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

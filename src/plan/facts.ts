@@ -3,6 +3,7 @@
  * planner. Nothing here is fetched lazily: the planner sees a snapshot.
  */
 import type { ImageInfo } from '../spec/types.js';
+import type { ImageInspection } from '../host/disks/types.js';
 
 export interface LinkFact {
   name: string;
@@ -102,6 +103,8 @@ export interface HostFacts {
   libvirt: LibvirtFacts;
   accel: AccelFacts;
   images: Record<string, ImageInfo | ImageProblem>;
+  /** What each base image's files show (by image name), read once per image identity and cached: route, stack, kernel. Absent: not inspected (cloud-init guests only, or a dry host). */
+  imageFacts?: Record<string, ImageInspection | { error: string }>;
   /** Domain XML templates by absolute path (the default one under "default"). */
   templates: Record<string, string>;
   otherLabs: OtherLabFact[];

@@ -13,12 +13,22 @@ import { hostKeyPath, seedIsoPath, sshPaths } from './paths.js';
 import { chooseExec, hostKeyAlias, usesSsh, type ExecChoice } from './exec-transport.js';
 import { placeholderMaterial } from '../render/ssh-files.js';
 import type { SshGuest } from './types.js';
+import type { DiskRoute, ImageInspection } from '../host/disks/types.js';
 
 /** Which network stack a guest gets, and who decided: the lab file, the image, or disk inspection at `up`. */
-export function chooseStack(guest: LabGuest, image: ImageInfo | undefined): { stack: string; source: string; detect: boolean } {
+export function chooseStack(guest: LabGuest, image: ImageInfo | undefined, inspection?: ImageInspection): { stack: string; source: string; detect: boolean } {
   if (guest.netconfig !== 'auto') return { stack: guest.netconfig, source: 'lab file', detect: false };
   if (image?.netconfig) return { stack: image.netconfig, source: 'image.yaml', detect: false };
+  if (inspection?.stack) return { stack: inspection.stack.stack, source: `detected in the image: ${inspection.stack.evidence.join(', ')}`, detect: false };
+  if (inspection && inspection.route.kind === 'direct') return { stack: 'auto', source: 'nothing in the image shows its stack', detect: false };
   return { stack: 'auto', source: 'detected from the disk at up', detect: true };
+}
+
+/** How a guest's overlay is written, for people: "written directly (ext4, partition 1 at 1 MiB)" or "libguestfs appliance (root is XFS)". */
+export function describeRoute(route: DiskRoute): string {
+  if (route.kind === 'libguestfs') return `libguestfs appliance (${route.reason})`;
+  const at = route.offsetBytes % (1 << 20) === 0 ? `${route.offsetBytes / (1 << 20)} MiB` : `byte ${route.offsetBytes}`;
+  return `written directly (${route.fs}${route.partition ? `, partition ${route.partition} at ${at}` : ', whole disk'})`;
 }
 
 export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 'tcg', conflicts: Conflict[], hostSide: Action[] = []): Promise<Action[]> {
@@ -59,7 +69,17 @@ export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 't
       });
     }
     const ssh = usesSsh(exec) ? placeholderMaterial(lab.name, guest.name) : undefined;
-    const choice = chooseStack(guest, image);
+    const inspected = facts.imageFacts?.[guest.image];
+    const inspection = inspected && !('error' in inspected) ? inspected : undefined;
+    const route: DiskRoute = inspection?.route ?? { kind: 'libguestfs', reason: inspected && 'error' in inspected ? `the image could not be read directly: ${inspected.error}` : 'the image was not inspected' };
+    const choice = chooseStack(guest, image, inspection);
+    if (choice.stack === 'auto' && !choice.detect) {
+      conflicts.push({
+        kind: 'netconfig-undetected',
+        message: `guest '${guest.name}': cannot tell which network stack its image uses (${choice.source})`,
+        hint: `set netconfig: on guests.${guest.name} (one of ${SUPPORTED_NETCONFIG.join(', ')}) or in the image's image.yaml`,
+      });
+    }
     if (!choice.detect && !SUPPORTED_NETCONFIG.includes(choice.stack)) {
       conflicts.push({
         kind: 'netconfig-unsupported',
@@ -78,7 +98,7 @@ export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 't
       target: overlay,
       description: seedIso
         ? `build cloud-init NoCloud seed ISO ${seedIso} for ${guest.name} (${choice.source}; the disk is left untouched): ${files.map((f) => f.path).join(', ')}`
-        : `write ${choice.stack} network configuration, hostname and /etc/hosts${ssh ? ' and the SSH keys' : ''} into ${guest.name}'s overlay (${choice.source})` +
+        : `write ${choice.stack} network configuration, hostname and /etc/hosts${ssh ? ' and the SSH keys' : ''} into ${guest.name}'s overlay, ${describeRoute(route)} (${choice.source})` +
           (files.length ? `: ${files.map((f) => f.path).join(', ')}` : '') +
           (edits?.remove.length ? `; remove conflicting ${edits.remove.join(', ')}` : '') +
           (edits?.links.length ? `; enable ${edits.links.map((l) => l.target.split('/').pop()).join(', ')}` : ''),
@@ -95,7 +115,7 @@ export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 't
         files,
         remove: edits?.remove ?? [],
         links: edits?.links ?? [],
-        ...(seedIso ? { seedIso } : {}),
+        ...(seedIso ? { seedIso } : { route }),
       },
     });
     const template = facts.templates[guest.template ?? 'default'];

@@ -1,5 +1,6 @@
 /** The plan is data: an ordered list of actions with dependencies, and the conflicts that block it. */
 import type { GuestFile } from '../render/files.js';
+import type { DiskRoute } from '../host/disks/types.js';
 
 export type ActionKind =
   | 'bridge.create'
@@ -67,6 +68,8 @@ export type ActionDetails =
       remove: string[];
       links: { path: string; target: string }[];
       seedIso?: string;
+      /** How the overlay is written (target 'disk'): directly, or through the libguestfs appliance, and why. */
+      route?: DiskRoute;
     }
   | { kind: 'domain.define'; name: string; xml: string; consoleLog: string }
   | { kind: 'domain.start'; name: string }

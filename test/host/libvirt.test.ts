@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { agentError, ownerOf, parseAgentReply, parseDomState } from '../../src/host/libvirt.js';
+import { agentError, ownerOf, parseAgentReply, parseDomState } from '../../src/host/libvirt/index.js';
 import { isConnectionError } from '../../src/host/libvirt-binding.js';
 import { isNotFound, parseNameList } from '../../src/host/virsh.js';
 

@@ -14,8 +14,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { sandboxSkipReason } from './helpers/env.js';
 import { createHost, type Host } from '../../src/host/index.js';
-import { LibvirtClient } from '../../src/host/libvirt.js';
-import { configureRunner, run } from '../../src/host/run.js';
+import { LibvirtClient } from '../../src/host/libvirt/index.js';
+import { createRunner } from '../../src/host/run.js';
+
+const { run } = createRunner();
+const LG = { kind: 'libguestfs', reason: 'this test' } as const;
 import { detectAccel } from '../../src/host/accel.js';
 
 const skip = sandboxSkipReason();
@@ -70,8 +73,7 @@ describe('host adapters (sandbox)', { skip }, () => {
   });
 
   after(async () => {
-    configureRunner({ dryRun: false });
-    const virshOnly = new LibvirtClient(undefined, { binding: false });
+    const virshOnly = new LibvirtClient(run, undefined, { binding: false });
     for (const d of [DOM_B, DOM_V]) {
       await quietly(() => virshOnly.destroyDomain(d));
       await quietly(() => virshOnly.undefineDomain(d));
@@ -141,7 +143,7 @@ describe('host adapters (sandbox)', { skip }, () => {
     test(`libvirt domain through ${label}: define / start / state / owner / agent error / destroy / undefine`, async (t) => {
       const xml = domainXml(name);
       if (!xml) return t.skip('no /boot/vmlinuz-* to boot');
-      const lv = new LibvirtClient(undefined, { binding, verbose: (m) => t.diagnostic(m) });
+      const lv = new LibvirtClient(run, undefined, { binding, verbose: (m: string) => t.diagnostic(m) });
       assert.equal(await lv.domainState(name), 'missing');
       await lv.defineDomain(xml);
       assert.equal(await lv.domainState(name), 'shut off');
@@ -165,15 +167,12 @@ describe('host adapters (sandbox)', { skip }, () => {
   test('dry-run: changes are skipped (binding too), reads still run', async (t) => {
     const xml = domainXml(DOM_B);
     if (!xml) return t.skip('no /boot/vmlinuz-* to boot');
-    configureRunner({ dryRun: true });
-    try {
-      await host.libvirt.defineDomain(xml);
-      await host.ip.createBridge('vlabht9', 'vlab:dry');
-      assert.equal(await host.libvirt.domainState(DOM_B), 'missing');
-      assert.equal((await host.ip.listLinks()).find((l) => l.name === 'vlabht9'), undefined);
-    } finally {
-      configureRunner({ dryRun: false });
-    }
+    const dry = createHost({ dryRun: true });
+    await dry.libvirt.defineDomain(xml);
+    await dry.ip.createBridge('vlabht9', 'vlab:dry');
+    assert.equal(await host.libvirt.domainState(DOM_B), 'missing');
+    assert.equal((await host.ip.listLinks()).find((l) => l.name === 'vlabht9'), undefined);
+    assert.equal(host.dryRun, false, 'a dry-run host beside it does not make this one dry');
   });
 
   test('guest disks: two disks in one launch, files and modes, removal, detection', async (t) => {
@@ -194,19 +193,20 @@ describe('host adapters (sandbox)', { skip }, () => {
     const results = await host.disks.edit([
       {
         disk: d1,
+        route: LG,
         files: [
           { path: '/etc/network/interfaces', content: 'auto eth0\niface eth0 inet static\n    address 198.18.50.2\n', mode: 0o644 },
           { path: '/etc/vlab/secret', content: 'a "quoted" \\ line : with colon\n', mode: 0o600 },
           { path: '/etc/vlab/colon', content: ':', mode: 0o640 },
         ],
         remove: ['/etc/old.conf', '/etc/never-existed'],
-        detect: true,
+        render: () => ({ files: [] }),
       },
-      { disk: d2, files: [], render: (det) => ({ files: [{ path: '/etc/vlab/stack', content: `${det?.stack}\n`, mode: 0o755 }], links: [{ path: '/etc/vlab/link', target: '/etc/vlab/stack' }] }) },
+      { disk: d2, route: LG, files: [], render: (det) => ({ files: [{ path: '/etc/vlab/stack', content: `${det?.stack}\n`, mode: 0o755 }], links: [{ path: '/etc/vlab/link', target: '/etc/vlab/stack' }] }) },
     ]);
     t.diagnostic(`guest-disk edit of 2 disks in one launch: ${((performance.now() - t0) / 1000).toFixed(1)} s (accel: ${detectAccel().kvm ? 'kvm' : 'tcg'})`);
-    assert.deepEqual(results[0], { disk: d1, root: '/dev/sda', detected: { stack: 'ifupdown', evidence: ['/sbin/ifup'] } });
-    assert.deepEqual(results[1], { disk: d2, root: '/dev/sdb', detected: { stack: 'netplan', evidence: ['/etc/netplan/50-cloud-init.yaml'] } });
+    assert.deepEqual(results[0], { disk: d1, route: LG, root: '/dev/sda', detected: { stack: 'ifupdown', evidence: ['/sbin/ifup'] } });
+    assert.deepEqual(results[1], { disk: d2, route: LG, root: '/dev/sdb', detected: { stack: 'netplan', evidence: ['/etc/netplan/50-cloud-init.yaml'] } });
 
     // Read back without libguestfs: raw copy + debugfs.
     const readBack = async (disk: string) => {
@@ -237,9 +237,10 @@ describe('host adapters (sandbox)', { skip }, () => {
     const d1 = path.join(dir, 'd1.qcow2');
     await assert.rejects(
       host.disks.edit([
-        { disk: d1, files: [{ path: '/etc/vlab/should-not-exist', content: 'x', mode: 0o644 }] },
+        { disk: d1, route: LG, files: [{ path: '/etc/vlab/should-not-exist', content: 'x', mode: 0o644 }] },
         {
           disk: path.join(dir, 'd2.qcow2'),
+          route: LG,
           files: [],
           render: () => {
             throw new Error('render refused');

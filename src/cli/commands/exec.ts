@@ -3,7 +3,7 @@ import { createHostFromCommand, globals } from '../options.js';
 import { labNameFrom, requireState } from '../lab-state.js';
 import { domainName } from '../../render/domain-xml.js';
 import { HostError, UsageError } from '../../errors.js';
-import { LabExec, sshKeysOf } from '../../host/lab-exec.js';
+import { sshKeysOf } from '../../host/lab-exec.js';
 
 export function registerExec(program: Command): void {
   program
@@ -24,7 +24,7 @@ export function registerExec(program: Command): void {
       const dom = domainName(state.spec, guest);
       const st = await host.libvirt.domainState(dom);
       if (st !== 'running') throw new HostError(`guest '${guestName}' is not running (libvirt state: ${st})`, 'run `vlab up` to start it');
-      const exec = new LabExec(host.agent, sshKeysOf(state.entries));
+      const exec = host.labExec(sshKeysOf(state.entries));
       const stdin = opts.stdin ? await readStdin() : undefined;
       const r = await exec.exec(dom, argv, { timeoutMs: timeoutSec * 1000, ...(stdin !== undefined ? { stdin } : {}) });
       if (opts.json) process.stdout.write(JSON.stringify(r) + '\n');

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { run } from '../../host/run.js';
+import { createRunner } from '../../host/run.js';
 import { globals } from '../options.js';
-import { setupRunner } from '../context.js';
+import { traceFor } from '../context.js';
 import { UsageError } from '../../errors.js';
 
 const IMAGES = fileURLToPath(new URL('../../../vm-images', import.meta.url));
@@ -16,8 +16,8 @@ export function registerImage(program: Command): void {
     .description(`build an image from Debian packages (recipes: ${RECIPES.join(', ')}); skipped when up to date`)
     .action(async (name: string, _opts: unknown, cmd: Command) => {
       if (!RECIPES.includes(name)) throw new UsageError(`no image recipe '${name}'`, `recipes: ${RECIPES.join(', ')}`);
-      setupRunner(globals(cmd));
-      const r = await run(['bash', path.join(IMAGES, name, 'build.sh')], { timeoutMs: 30 * 60_000 });
+      const trace = traceFor(globals(cmd));
+      const r = await createRunner(trace ? { trace } : {}).run(['bash', path.join(IMAGES, name, 'build.sh')], { timeoutMs: 30 * 60_000 });
       process.stdout.write(r.stdout);
       process.stderr.write(r.stderr);
     });

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { createHostFromCommand, globals } from '../options.js';
 import { labNameFrom, requireState } from '../lab-state.js';
-import { LabExec, sshKeysOf } from '../../host/lab-exec.js';
+import { sshKeysOf } from '../../host/lab-exec.js';
 import { domainName } from '../../render/domain-xml.js';
 import { libvirtNetworkName } from '../../render/network-xml.js';
 import { consoleLogPath } from '../../plan/paths.js';
@@ -36,7 +36,7 @@ export function registerStatus(program: Command): void {
           libvirtNetwork: lv ? (lv.active ? 'active' : 'inactive') : 'missing',
         };
       });
-      const exec = new LabExec(host.agent, sshKeysOf(state.entries));
+      const exec = host.labExec(sshKeysOf(state.entries));
       const guests = await Promise.all(
         lab.guests.map(async (guest) => {
           const dom = domainName(lab, guest);

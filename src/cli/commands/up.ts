@@ -11,7 +11,7 @@ import { applyUp } from '../../apply/up.js';
 import { createProgress } from '../../ui/progress.js';
 import { renderSummaryTable } from '../summary-table.js';
 import { runVerify, type VerifyCliOptions } from './verify.js';
-import { LabExec, sshKeysOf } from '../../host/lab-exec.js';
+import { sshKeysOf } from '../../host/lab-exec.js';
 import type { Action } from '../../plan/types.js';
 import { persistAfterUp, persistModeOption } from './persist.js';
 
@@ -82,7 +82,7 @@ export async function bringUp(loaded: LoadedLab, g: GlobalOptions, opts: UpOptio
   if (!todo.length) {
     if (opts.json) process.stdout.write(JSON.stringify({ lab: lab.name, changed: 0, upToDate: true }) + '\n');
     else if (!g.quiet) process.stdout.write(`Lab '${lab.name}' is up; nothing to change.\n`);
-    if (opts.verify) await runVerify(lab, host, new LabExec(host.agent, sshKeysOf(plan.actions)), opts, g);
+    if (opts.verify) await runVerify(lab, host, host.labExec(sshKeysOf(plan.actions)), opts, g);
     return;
   }
   const now = new Date().toISOString();
@@ -101,7 +101,7 @@ export async function bringUp(loaded: LoadedLab, g: GlobalOptions, opts: UpOptio
     for (const [guest, stack] of Object.entries(report.stacks)) process.stdout.write(`  ${guest}: network configuration for ${stack}\n`);
     process.stdout.write(renderSummaryTable(lab, report.ready, paths) + '\n');
   }
-  if (opts.verify) await runVerify(lab, host, new LabExec(host.agent, sshKeysOf(plan.actions)), opts, g);
+  if (opts.verify) await runVerify(lab, host, host.labExec(sshKeysOf(plan.actions)), opts, g);
 }
 
 /**

@@ -4,7 +4,7 @@ import { createHostFromCommand, globals } from '../options.js';
 import { labNameFrom, requireState } from '../lab-state.js';
 import type { GlobalOptions } from '../context.js';
 import type { Host, GuestExec } from '../../host/index.js';
-import { LabExec, sshKeysOf } from '../../host/lab-exec.js';
+import { sshKeysOf } from '../../host/lab-exec.js';
 import type { Lab } from '../../spec/types.js';
 import { deriveChecks } from '../../verify/checks.js';
 import { runChecks } from '../../verify/run-checks.js';
@@ -49,6 +49,6 @@ export function registerVerify(program: Command): void {
       const g = globals(cmd);
       const { state } = requireState(labNameFrom(labArg, g));
       const host = createHostFromCommand(g);
-      await runVerify(state.spec, host, new LabExec(host.agent, sshKeysOf(state.entries)), opts, g);
+      await runVerify(state.spec, host, host.labExec(sshKeysOf(state.entries)), opts, g);
     });
 }

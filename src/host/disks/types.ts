@@ -61,6 +61,13 @@ export interface ImageInspection {
   boot?: ImageBoot;
 }
 
+/** Files rendered for the stack found in the same appliance launch (libguestfs route only). */
+export interface RenderedEdits {
+  files: GuestFile[];
+  remove?: string[];
+  links?: { path: string; target: string }[];
+}
+
 /** What to do to one disk (an overlay). */
 export interface DiskJob {
   /** Absolute path of the disk (a qcow2 overlay). */
@@ -73,6 +80,12 @@ export interface DiskJob {
   remove?: string[];
   /** Symlinks to make (e.g. enabling a systemd unit); existing ones are replaced. */
   links?: { path: string; target: string }[];
+  /**
+   * libguestfs route only, for `netconfig: auto` on an image the direct reader cannot read: called
+   * once the stack is detected in the same launch, before anything is written to any disk; returns
+   * the files to write. Throwing aborts the whole edit with nothing written.
+   */
+  render?: (detected: DetectedStack | undefined) => RenderedEdits;
 }
 
 /** Outcome for one disk. */
@@ -80,4 +93,23 @@ export interface DiskResult {
   disk: string;
   /** Which path wrote it. */
   route: DiskRoute['kind'];
+  /** libguestfs route: the filesystem mounted as the guest's root, e.g. /dev/sda1. */
+  root?: string;
+  /** Present when the libguestfs route detected a stack (a job with render). */
+  detected?: DetectedStack;
+}
+
+/** Offline edits of guest disks (the port). */
+export interface GuestDisks {
+  /**
+   * Writes files into, and removes paths from, every job's disk: 'direct' jobs in parallel,
+   * 'libguestfs' jobs in ONE appliance launch. Results are in job order. Skipped in dry-run.
+   */
+  edit(jobs: DiskJob[]): Promise<DiskResult[]>;
+}
+
+/** Reads base images, read-only (the port's inspection half). */
+export interface ImageInspector {
+  /** Route, stack evidence and boot files of a base image. Never writes it. */
+  inspect(image: { disk: string; format: string }): Promise<ImageInspection>;
 }

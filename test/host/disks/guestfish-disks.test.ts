@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decideStack, deviceOfRoot, parseFilesystems, rootCandidates, GuestfishDisks } from '../../src/host/guest-disk.js';
-import { configureRunner } from '../../src/host/run.js';
+import { decideStack, deviceOfRoot, parseFilesystems, rootCandidates } from '../../../src/host/disks/detect-stack.js';
+import { GuestfishDisks } from '../../../src/host/disks/guestfish-disks.js';
+import { createRunner } from '../../../src/host/run.js';
 
+const LG = { kind: 'libguestfs', reason: 'test' } as const;
 const has = (...paths: string[]) => (p: string) => paths.includes(p);
 
 test('decideStack: each stack from its evidence', () => {
@@ -42,13 +44,9 @@ test('deviceOfRoot', () => {
 });
 
 test('edit: nothing to do, and dry-run, start no process', async () => {
-  const disks = new GuestfishDisks({ kvm: false });
+  const disks = new GuestfishDisks({ ...createRunner(), kvm: false });
   assert.deepEqual(await disks.edit([]), []);
-  configureRunner({ dryRun: true });
-  try {
-    assert.deepEqual(await disks.edit([{ disk: '/nonexistent/a.qcow2', files: [{ path: '/etc/x', content: 'x', mode: 0o644 }] }]), [{ disk: '/nonexistent/a.qcow2' }]);
-  } finally {
-    configureRunner({ dryRun: false });
-  }
-  await assert.rejects(disks.edit([{ disk: '/nonexistent/a.qcow2', files: [] }]), /does not exist/);
+  const dry = new GuestfishDisks({ ...createRunner({ dryRun: true }), kvm: false });
+  assert.deepEqual(await dry.edit([{ disk: '/nonexistent/a.qcow2', route: LG, files: [{ path: '/etc/x', content: 'x', mode: 0o644 }] }]), [{ disk: '/nonexistent/a.qcow2', route: 'libguestfs' }]);
+  await assert.rejects(disks.edit([{ disk: '/nonexistent/a.qcow2', route: LG, files: [] }]), /does not exist/);
 });

@@ -1,0 +1,57 @@
+/**
+ * The files port: every file and folder vlab makes or removes on the host outside libvirt and
+ * qemu-img — overlay and console-log folders, the lab's SSH keys, the uplink watchdog's files,
+ * what `down` deletes. In dry-run, changes are skipped and reads still run. A remote host gets
+ * its own implementation; nothing above this port touches `node:fs` for host state.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface HostFiles {
+  /** Creates `dir` and its missing parents with `mode` (and sets `mode` on `dir` itself). */
+  mkdirp(dir: string, mode: number): void;
+  /** Removes a file, or a folder with everything in it; a missing path is fine. */
+  remove(p: string): void;
+  /** Whether `p` exists. */
+  exists(p: string): boolean;
+  /** The file's text. */
+  read(p: string): string;
+  /** Writes `content` atomically (temp file in the same folder, fsync, rename), with `mode`. */
+  writeAtomic(p: string, content: string, mode?: number): void;
+}
+
+/** The local file system. */
+export class LocalFiles implements HostFiles {
+  constructor(private readonly dryRun: boolean) {}
+
+  mkdirp(dir: string, mode: number): void {
+    if (this.dryRun) return;
+    fs.mkdirSync(dir, { recursive: true, mode });
+    fs.chmodSync(dir, mode);
+  }
+
+  remove(p: string): void {
+    if (!this.dryRun) fs.rmSync(p, { recursive: true, force: true });
+  }
+
+  exists(p: string): boolean {
+    return fs.existsSync(p);
+  }
+
+  read(p: string): string {
+    return fs.readFileSync(p, 'utf8');
+  }
+
+  writeAtomic(p: string, content: string, mode = 0o600): void {
+    if (this.dryRun) return;
+    const tmp = path.join(path.dirname(p), `.${path.basename(p)}.${process.pid}.tmp`);
+    const fd = fs.openSync(tmp, 'w', mode);
+    try {
+      fs.writeSync(fd, content);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, p);
+  }
+}
