@@ -1,73 +1,229 @@
 /**
- * Benchmark (runs inside scripts/sandbox.sh): for N = 1 and 3 guests, the baseline boots the same
- * tiny guests with plain virsh from overlays whose network config was written beforehand (not
- * timed), on a bridge made beforehand, and waits for each guest agent; then `vlab up` does the
- * whole job and `vlab down` removes it. Prints phase timings and ratios to the baseline.
+ * `npm run bench` (runs inside scripts/sandbox.sh; see docs/_drafts/bench.md). In ONE run, side by
+ * side, each also as a ratio:
+ *   - the seed lab built the manual way with plain virsh + guestfish (the baseline, injection included);
+ *   - `vlab up` of the seed lab on the default guest-disk path, and with VLAB_GUEST_DISKS=libguestfs;
+ *   - the guests' own boot-to-ready, measured by the bench on vlab's prepared disks (virsh destroy,
+ *     virsh start, wait until the agent answers and the addresses show);
+ *   - the "Guest configuration" phase for 2 guests (seed) and for BENCH_MANY (10) tiny guests;
+ *   - `vlab --help`, `vlab validate`, `vlab status` start-up (median of BENCH_CLI_RUNS) against `node -e 0`;
+ *   - `virsh define` of a small domain (libvirt's capability cache in this sandbox);
+ *   - with BENCH_DEBIAN=1, a 2-guest Debian lab (DEBIAN_OUT, variant BENCH_DEBIAN_VARIANT=networkd):
+ *     vlab up against its boot-to-ready and the plain virsh + guestfish script.
+ * BENCH_ROUNDS (1) repeats the seed comparison; medians are printed. Figures are printed and
+ * written to out/bench/bench-TIME.json and out/bench/latest.json, never asserted.
  */
 import { execa } from 'execa';
-import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { REPO } from '../test/integration/helpers/env.js';
-import { ensureTinyImage, stageTinyImage, makeOverlay, injectFiles, defineTinyDomain, makeTestDir } from '../test/integration/helpers/tiny.js';
-import { virsh, waitForAgent, removeDomain } from '../test/integration/helpers/libvirt.js';
+import { ensureTinyImage } from '../test/integration/helpers/tiny.js';
+import { virsh } from '../test/integration/helpers/libvirt.js';
+import { median, ratio, loadAverage } from './bench-stats.js';
+import { plainLab, ifupdownFile, networkdFile, type PlainTimes } from './bench-baseline.js';
+import { rebootToReady, defineTimes } from './bench-guest.js';
+import { timeCli, timeNode, type CliTiming } from './bench-cli.js';
+import { SEED_LAB, vlab, vlabUp, phaseSec, readyTargets, tinyLab, debianLab, readImage, type UpFigures } from './bench-labs.js';
 
-const sizes = (process.argv[2] ?? '1,3').split(',').map(Number);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
+const CLI_RUNS = Number(process.env.BENCH_CLI_RUNS ?? 10);
+const MANY = Number(process.env.BENCH_MANY ?? 10);
+const DEBIAN = process.env.BENCH_DEBIAN === '1';
+const DEBIAN_OUT = process.env.DEBIAN_OUT ? path.resolve(REPO, process.env.DEBIAN_OUT) : path.join(REPO, 'vm-images', 'debian', 'out');
+const DEBIAN_VARIANT = process.env.BENCH_DEBIAN_VARIANT ?? 'networkd';
+const CONFIG = 'Guest configuration';
+const FORCE_LIBGUESTFS = { VLAB_GUEST_DISKS: 'libguestfs' };
 
-function lab(n: number): string {
-  const guests = Array.from({ length: n }, (_, i) => `  g${i + 1}:\n    image: tiny\n    memory: 160\n    interfaces: [ { network: net, address: 172.24.0.${10 + i} } ]`).join('\n');
-  return `name: bench\nnetworks:\n  net: { cidr: 172.24.0.0/24, nat: true }\nimages:\n  tiny: ${path.join(REPO, 'vm-images/tiny')}\nguests:\n${guests}\n`;
+const loads: Record<string, string> = {};
+const note = async (what: string) => {
+  loads[what] = await loadAverage();
+  console.error(`bench: ${what} (load ${loads[what]})`);
+};
+const s = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '   n/a' : `${x.toFixed(2).padStart(6)}s`);
+const git = async (args: string[]) => String((await execa('git', args, { cwd: REPO, reject: false })).stdout).trim();
+
+/** Which path `vlab plan` says each guest's disk takes (lines naming it), or a note that it names none. */
+async function diskPaths(file: string, env: Record<string, string> = {}): Promise<string[]> {
+  const out = await vlab(['-f', file, 'plan'], env).catch((e: Error) => e.message);
+  const lines = out.split('\n').filter((l) => /written directly|libguestfs appliance/i.test(l)).map((l) => l.trim());
+  return lines.length ? lines : ['(plan names no guest-disk path: this checkout has only the libguestfs path)'];
 }
 
-async function baseline(n: number): Promise<number> {
+/** `virsh dumpxml`'s domain type of each domain (qemu = TCG, kvm = KVM). */
+async function domainTypes(domains: string[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const d of domains) out[d] = /<domain type='(\w+)'/.exec(await virsh(['dumpxml', d]))?.[1] ?? '?';
+  return out;
+}
+
+/** The seed lab's baseline: its network, guests, MACs and addresses, built with plain commands. */
+async function seedBaseline(): Promise<PlainTimes> {
+  const lab = parseYaml(await readFile(SEED_LAB, 'utf8')) as {
+    networks: Record<string, { bridge: string; cidr: string; gateway: string }>;
+    guests: Record<string, { memory: number; interfaces: { address: string; mac?: string }[] }>;
+  };
+  const net = Object.values(lab.networks)[0]!;
+  const prefix = Number(net.cidr.split('/')[1]);
+  const mask = [0, 8, 16, 24].map((b) => (prefix >= b + 8 ? 255 : prefix > b ? (0xff << (8 - (prefix - b))) & 0xff : 0)).join('.');
   const img = await ensureTinyImage();
-  const dir = await makeTestDir('bench-');
-  const staged = await stageTinyImage(img, dir);
-  await execa('ip', ['link', 'add', 'benchbr', 'type', 'bridge']);
-  await execa('ip', ['addr', 'add', '172.25.0.1/24', 'dev', 'benchbr']);
-  await execa('ip', ['link', 'set', 'benchbr', 'up']);
-  const disks = [];
-  for (let i = 0; i < n; i++) {
-    const disk = await makeOverlay(staged.disk, path.join(dir, `b${i}.qcow2`));
-    disks.push({ disk, files: { '/etc/network/interfaces': `auto eth0\niface eth0 inet static\n    address 172.25.0.${10 + i}\n    netmask 255.255.255.0\n` } });
+  return plainLab({
+    bridge: net.bridge,
+    hostAddress: `${net.gateway}/${prefix}`,
+    subnet: net.cidr,
+    image: img,
+    guests: Object.entries(lab.guests).map(([name, g], i) => {
+      const address = g.interfaces[0]!.address;
+      return { name, mac: g.interfaces[0]!.mac ?? `52:54:00:be:00:${String(10 + i)}`, address, memoryMiB: g.memory, files: { '/etc/network/interfaces': ifupdownFile(address, mask, net.gateway) } };
+    }),
+  });
+}
+
+interface Round {
+  baseline: PlainTimes;
+  up: UpFigures;
+  upLibguestfs: UpFigures;
+  bootToReady: number;
+}
+
+const started = new Date();
+const commit = await git(['rev-parse', 'HEAD']);
+const dirty = (await git(['status', '--porcelain', '--untracked-files=no'])) !== '';
+console.log(`vlab bench, ${started.toISOString()}, commit ${commit}${dirty ? ' (+ uncommitted changes)' : ''}, ${(await git(['rev-parse', '--abbrev-ref', 'HEAD'])) || '?'}`);
+await note('start');
+const seedPaths = await diskPaths(SEED_LAB);
+const seedPathsForced = await diskPaths(SEED_LAB, FORCE_LIBGUESTFS);
+const seedTargets = await readyTargets(SEED_LAB);
+
+// --- the seed lab: baseline, vlab up (default, libguestfs forced), boot-to-ready; CLI while up ---
+const rounds: Round[] = [];
+let cli: CliTiming[] = [];
+let accel: Record<string, string> = {};
+for (let r = 0; r < ROUNDS; r++) {
+  await note(`round ${r + 1}: plain virsh + guestfish`);
+  const baseline = await seedBaseline();
+  await note(`round ${r + 1}: vlab up (default path)`);
+  const up = await vlabUp(SEED_LAB);
+  accel = await domainTypes(seedTargets.map((t) => t.domain));
+  await note(`round ${r + 1}: boot-to-ready of vlab's guests`);
+  const bootToReady = await rebootToReady(seedTargets);
+  if (r === 0) {
+    await note('CLI start-up');
+    cli = [await timeNode(CLI_RUNS), await timeCli('vlab --help', ['--help'], CLI_RUNS), await timeCli('vlab validate', ['-f', SEED_LAB, 'validate'], CLI_RUNS), await timeCli('vlab status', ['-f', SEED_LAB, 'status'], CLI_RUNS)];
   }
-  await injectFiles(disks, dir);
-  // Timed from `virsh define`: defining is part of booting with plain virsh (and costs ~10 s a
-  // domain in the sandbox on these machines, where libvirt re-probes qemu's capabilities).
-  const t0 = performance.now();
-  const names = await Promise.all(
-    disks.map((d, i) => defineTinyDomain({ name: `bench-base-${i}`, image: staged, disk: d.disk, memoryMiB: 160, nics: [{ mac: `52:54:00:bb:00:${String(10 + i)}`, bridge: 'benchbr' }], consoleLog: path.join(dir, `b${i}.log`) }, virsh)),
-  );
-  await Promise.all(names.map(async (name) => {
-    await virsh(['start', name]);
-    await waitForAgent(name, 300_000);
-  }));
-  const secs = (performance.now() - t0) / 1000;
-  await Promise.all(names.map(removeDomain));
-  await execa('ip', ['link', 'del', 'benchbr']);
-  await rm(dir, { recursive: true, force: true });
-  return secs;
+  await vlab(['-f', SEED_LAB, 'down']);
+  await note(`round ${r + 1}: vlab up (VLAB_GUEST_DISKS=libguestfs)`);
+  const upLibguestfs = await vlabUp(SEED_LAB, FORCE_LIBGUESTFS);
+  await vlab(['-f', SEED_LAB, 'down']);
+  rounds.push({ baseline, up, upLibguestfs, bootToReady });
 }
 
-async function vlabRun(args: string[]): Promise<{ secs: number; stdout: string }> {
-  const t0 = performance.now();
-  const r = await execa('node', [path.join(REPO, 'bin/vlab.js'), ...args], { cwd: REPO });
-  return { secs: (performance.now() - t0) / 1000, stdout: String(r.stdout) };
-}
+// --- guest configuration for MANY guests ---
+await note(`vlab up of ${MANY} tiny guests`);
+const dir = await mkdtemp('/run/bench-');
+const manyFile = path.join(dir, 'bench-many.yaml');
+await writeFile(manyFile, tinyLab('benchmany', MANY));
+const many = await vlabUp(manyFile, {}, 900);
+await vlab(['-f', manyFile, 'down']);
 
-const rows: string[] = [];
-for (const n of sizes) {
-  const base = await baseline(n);
-  const dir = await mkdtemp('/run/bench-');
-  const file = path.join(dir, 'bench.yaml');
-  await writeFile(file, lab(n));
-  const up = await vlabRun(['-f', file, 'up', '--json']);
-  const report = JSON.parse(up.stdout) as { phases: { title: string; seconds: number }[] };
-  const down = await vlabRun(['-f', file, 'down']);
-  console.log(`\n${n} guest${n > 1 ? 's' : ''}:`);
-  console.log(`  baseline (virsh define + start + agent, config pre-written): ${base.toFixed(1)}s`);
-  for (const p of report.phases) console.log(`  vlab up phase ${p.title.padEnd(22)} ${p.seconds.toFixed(1)}s`);
-  console.log(`  vlab up total (process wall time)                   ${up.secs.toFixed(1)}s  = ${(up.secs / base).toFixed(2)}x baseline`);
-  console.log(`  vlab down total                                     ${down.secs.toFixed(1)}s`);
-  rows.push(`| ${n} | ${base.toFixed(1)} | ${up.secs.toFixed(1)} | ${(up.secs / base).toFixed(2)}x | ${down.secs.toFixed(1)} |`);
+// --- define ---
+await note('virsh define');
+const defines = await defineTimes(5);
+const sandboxKvm = (await readFile('/run/vlab-sandbox/setup.log', 'utf8').catch(() => '')).split('\n').find((l) => l.startsWith('kvm: ')) ?? '(no kvm line in the sandbox setup log)';
+
+// --- optional: a 2-guest Debian lab ---
+let debian: { variant: string; baseline: PlainTimes; up: UpFigures; upLibguestfs?: UpFigures; bootToReady: number; paths: string[] } | string | undefined;
+if (DEBIAN) {
+  const imageDir = path.join(DEBIAN_OUT, DEBIAN_VARIANT);
+  if (!existsSync(path.join(imageDir, 'image.yaml'))) {
+    debian = `skipped: no image in ${imageDir} (bash vm-images/debian/build.sh ${DEBIAN_VARIANT}, or set DEBIAN_OUT)`;
+  } else {
+    const img = await readImage(imageDir);
+    const file = path.join(dir, 'benchdeb.yaml');
+    await writeFile(file, debianLab('benchdeb', imageDir));
+    const targets = await readyTargets(file);
+    await note('Debian: plain virsh + guestfish');
+    const baseline = await plainLab({
+      bridge: 'benchdebbr',
+      hostAddress: '172.30.6.1/24',
+      subnet: '172.30.6.0/24',
+      image: img,
+      guests: [1, 2].map((i) => ({ name: `deb${i}`, mac: `52:54:00:30:06:${10 + i}`, address: `172.30.6.${10 + i}`, memoryMiB: 512, files: { '/etc/systemd/network/10-bench.network': networkdFile(`52:54:00:30:06:${10 + i}`, `172.30.6.${10 + i}/24`, '172.30.6.1') } })),
+    });
+    const paths = await diskPaths(file);
+    await note('Debian: vlab up (default path)');
+    const up = await vlabUp(file, {}, 900);
+    await note("Debian: boot-to-ready of vlab's guests");
+    const bootToReady = await rebootToReady(targets, 900_000);
+    await vlab(['-f', file, 'down']);
+    let upLibguestfs: UpFigures | undefined;
+    if (!paths[0]!.startsWith('(')) {
+      await note('Debian: vlab up (VLAB_GUEST_DISKS=libguestfs)');
+      upLibguestfs = await vlabUp(file, FORCE_LIBGUESTFS, 900);
+      await vlab(['-f', file, 'down']);
+    }
+    debian = { variant: DEBIAN_VARIANT, baseline, up, ...(upLibguestfs ? { upLibguestfs } : {}), bootToReady, paths };
+  }
 }
-console.log('\n| guests | baseline s | vlab up s | up / baseline | vlab down s |\n|---|---|---|---|---|\n' + rows.join('\n'));
+await note('end');
+
+// --- print ---
+const med = (f: (r: Round) => number | undefined) => median(rounds.map(f).filter((x): x is number => x !== undefined));
+const base = med((r) => r.baseline.total);
+const baseBoot = med((r) => r.baseline.boot);
+const up = med((r) => r.up.wallSec);
+const upG = med((r) => r.upLibguestfs.wallSec);
+const boot = med((r) => r.bootToReady);
+const cfg2 = med((r) => phaseSec(r.up, CONFIG));
+const cfg2G = med((r) => phaseSec(r.upLibguestfs, CONFIG));
+const cfgMany = phaseSec(many, CONFIG);
+const phasesLine = (u: UpFigures) => u.phases.map((p) => `${p.title} ${p.seconds.toFixed(2)}`).join(', ');
+
+console.log(`\n== seed lab (examples/seed.yaml, 2 tiny guests, TCG: ${Object.values(accel).join(', ') === 'qemu, qemu' ? 'domain type qemu' : JSON.stringify(accel)}), ${ROUNDS} round${ROUNDS > 1 ? 's (medians)' : ''}`);
+console.log(`  guest disks, default path:  ${seedPaths.join('; ')}`);
+console.log(`  guest disks, forced:        ${seedPathsForced.join('; ')}`);
+console.log(`  plain virsh + guestfish (baseline)   ${s(base)}   steps: ${rounds.map((r) => `network ${r.baseline.network.toFixed(2)}, overlays ${r.baseline.overlays.toFixed(2)}, guestfish ${r.baseline.guestfish.toFixed(2)}, define ${r.baseline.define.toFixed(2)}, boot ${r.baseline.boot.toFixed(2)}`).join(' | ')}`);
+console.log(`  vlab up (default path)               ${s(up)}   = ${ratio(up, boot)} boot-to-ready, ${ratio(up, base)} baseline`);
+for (const r of rounds) console.log(`      phases: ${phasesLine(r.up)}`);
+console.log(`  vlab up (VLAB_GUEST_DISKS=libguestfs) ${s(upG)}   = ${ratio(upG, boot)} boot-to-ready, ${ratio(upG, base)} baseline, ${ratio(upG, up)} default path`);
+for (const r of rounds) console.log(`      phases: ${phasesLine(r.upLibguestfs)}`);
+console.log(`  guests' boot-to-ready                ${s(boot)}   (bench: virsh destroy + start of vlab's domains on vlab's disks, until agent + addresses)`);
+console.log(`  baseline's own boot (start->ready)   ${s(baseBoot)}   = ${ratio(baseBoot, base)} of the baseline`);
+console.log(`  vlab's own per-guest ready:          ${rounds.map((r) => r.up.guests.map((g) => `${g.guest} ${g.readySec.toFixed(2)}s`).join(', ')).join(' | ')}`);
+console.log(`\n== "${CONFIG}" phase`);
+console.log(`  2 guests (seed), default path        ${s(cfg2)}   (libguestfs forced: ${s(cfg2G).trim()})`);
+console.log(`  ${MANY} tiny guests, default path       ${s(cfgMany)}   (whole up ${s(many.wallSec).trim()}; phases: ${phasesLine(many)})`);
+console.log(`\n== CLI start-up, median of ${CLI_RUNS} (each run paired with node -e 0; ratio = median of the pair ratios)`);
+for (const c of cli) console.log(`  ${c.command.padEnd(16)} ${s(c.medianSec)}   = ${c.vsNodeMedian.toFixed(1)}x node -e 0${c.exitCode ? `  (exit ${c.exitCode})` : ''}   runs ${c.runs.map((x) => x.toFixed(3)).join(' ')}`);
+console.log(`\n== virsh define of a small domain, median of ${defines.length}: ${s(median(defines)).trim()}  (${defines.map((x) => x.toFixed(3)).join(' ')})\n  ${sandboxKvm}`);
+if (typeof debian === 'string') console.log(`\n== Debian: ${debian}`);
+else if (debian) {
+  const d = debian;
+  console.log(`\n== 2-guest Debian lab (${d.variant}, ${DEBIAN_OUT})`);
+  console.log(`  guest disks, default path:  ${d.paths.join('; ')}`);
+  console.log(`  plain virsh + guestfish (baseline)   ${s(d.baseline.total)}   steps: network ${d.baseline.network.toFixed(2)}, overlays ${d.baseline.overlays.toFixed(2)}, guestfish ${d.baseline.guestfish.toFixed(2)}, define ${d.baseline.define.toFixed(2)}, boot ${d.baseline.boot.toFixed(2)} (= ${ratio(d.baseline.boot, d.baseline.total)} of it)`);
+  console.log(`  vlab up (default path)               ${s(d.up.wallSec)}   = ${ratio(d.up.wallSec, d.bootToReady)} boot-to-ready, ${ratio(d.up.wallSec, d.baseline.total)} baseline`);
+  console.log(`      phases: ${phasesLine(d.up)}`);
+  if (d.upLibguestfs) console.log(`  vlab up (VLAB_GUEST_DISKS=libguestfs) ${s(d.upLibguestfs.wallSec)}   = ${ratio(d.upLibguestfs.wallSec, d.bootToReady)} boot-to-ready, ${ratio(d.upLibguestfs.wallSec, d.baseline.total)} baseline`);
+  console.log(`  guests' boot-to-ready                ${s(d.bootToReady)}   (second boot of vlab's guests: virsh destroy + start)`);
+}
+console.log(`\n  load averages: ${Object.entries(loads).map(([k, v]) => `${k}: ${v}`).join('; ')}`);
+
+const result = {
+  started: started.toISOString(),
+  commit,
+  dirty,
+  seed: { rounds, diskPaths: { default: seedPaths, forcedLibguestfs: seedPathsForced }, domainTypes: accel, medians: { baseline: base, baselineBoot: baseBoot, up, upLibguestfs: upG, bootToReady: boot, guestConfig2: cfg2, guestConfig2Libguestfs: cfg2G } },
+  many: { guests: MANY, up: many, guestConfig: cfgMany },
+  cli,
+  define: { runs: defines, medianSec: median(defines), sandboxKvm },
+  debian: debian ?? null,
+  loads,
+};
+const outDir = path.join(REPO, 'out', 'bench');
+await mkdir(outDir, { recursive: true });
+const stamp = started.toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+await writeFile(path.join(outDir, `bench-${stamp}.json`), JSON.stringify(result, null, 2) + '\n');
+await writeFile(path.join(outDir, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
+console.log(`  JSON: out/bench/bench-${stamp}.json (and out/bench/latest.json)`);

@@ -17,8 +17,14 @@
 #         VLAB_STATE_DIR=/var/lib/vlab (a tmpfs, mode 0755: qemu runs as
 #         libvirt-qemu and must traverse to the overlays kept there)
 #         VLAB_SANDBOX_LIB=<path of scripts/sandbox-lib.sh>
+#         VLAB_CACHE_DIR=/var/cache/vlab (a tmpfs: vlab's image-facts cache)
 # Private (tmpfs): /run, /var/lib/libvirt, /var/cache/libvirt,
-#   /var/log/libvirt, /var/lib/vlab; the rest of /var/lib through an overlay.
+#   /var/log/libvirt, /var/lib/vlab, /var/cache/vlab; the rest of /var/lib
+#   and /var/cache through overlays.
+# /dev/kvm: when the host's is not of group kvm (libvirt-qemu's group), a
+#   private node of group kvm is bind-mounted over it, so that libvirtd keeps
+#   its qemu capability cache instead of probing qemu again on every define
+#   (VLAB_SANDBOX_KVM_NODE=0: leave it). It says so in $sb/setup.log.
 # Private copies: /etc/libvirt (host config files, but no defined domains,
 #   networks, pools, secrets or hooks), /etc/network, /etc/systemd/system,
 #   /etc/iptables (when the host has them); the rest of /etc through an
@@ -94,6 +100,44 @@ inner() {
 		name=copies/$(echo "${dir#/}" | tr / _)
 		mkdir -p "$sb/$name" && cp -a "$dir/." "$sb/$name/" && mount --bind "$sb/$name" "$dir"
 	}
+	# When /dev/kvm exists but its group is not kvm (root:ssl-cert 0660 on the
+	# development machines, while libvirt-qemu is in group kvm), libvirtd's
+	# capability probe (as root) sees KVM but its later check as the qemu user
+	# does not, so it throws its capability cache away and probes qemu again on
+	# every define (~10 s each). A private node of group kvm, bind-mounted over
+	# /dev/kvm in this mount namespace, keeps the cache valid. Guests still run
+	# under whatever vlab's accel detection picks (TCG where kvm_pvm is loaded):
+	# this changes who may open the device, not which accelerator is used.
+	# VLAB_SANDBOX_KVM_NODE=0 leaves /dev/kvm as it is (to measure the cost).
+	kvm_node() {
+		local log=$sb/setup.log group was node=$sb/dev/kvm
+		if [ "${VLAB_SANDBOX_KVM_NODE:-1}" = 0 ]; then
+			echo "kvm: VLAB_SANDBOX_KVM_NODE=0: /dev/kvm left as it is" >>"$log"
+			return 0
+		fi
+		if [ ! -c /dev/kvm ]; then
+			echo "kvm: no /dev/kvm: nothing to do" >>"$log"
+			return 0
+		fi
+		group=$(stat -c %G /dev/kvm)
+		was=$(stat -c '%U:%G %a' /dev/kvm)
+		if [ "$group" = kvm ]; then
+			echo "kvm: /dev/kvm is $was already: nothing to do" >>"$log"
+			return 0
+		fi
+		if ! getent group kvm >/dev/null; then
+			echo "kvm: /dev/kvm is $was and there is no group kvm: left as it is" >>"$log"
+			return 0
+		fi
+		# On a tmpfs of its own: /run is nodev, where a device node cannot be opened.
+		must "tmpfs for the private /dev/kvm node" mkdir -p "$sb/dev"
+		must "tmpfs for the private /dev/kvm node" mount -t tmpfs -o mode=0755,nosuid,size=64k tmpfs "$sb/dev"
+		# (the host's own device numbers: 10 232, the misc device kvm)
+		must "private /dev/kvm node" mknod -m 0660 "$node" c "$(stat -c %Hr /dev/kvm)" "$(stat -c %Lr /dev/kvm)"
+		must "private /dev/kvm node" chgrp kvm "$node"
+		must "bind-mount of the private /dev/kvm node" mount --bind "$node" /dev/kvm
+		echo "kvm: /dev/kvm is $was on the host; bind-mounted a private node over it (c $(stat -c '%Hr,%Lr %U:%G %a' /dev/kvm)) so that libvirt's capability cache stays valid" >>"$log"
+	}
 	destroy_domains() {
 		command -v virsh >/dev/null || return 0
 		[ -S /run/libvirt/libvirt-sock ] || return 0
@@ -140,11 +184,19 @@ inner() {
 		echo "sandbox: warning: no overlay on /var/lib; creating missing mount points on the host" >&2
 	fi
 	must "tmpfs on /var/lib/libvirt" tmpfs_skeleton /var/lib/libvirt
-	must "tmpfs on /var/cache/libvirt" tmpfs_skeleton /var/cache/libvirt
 	must "tmpfs on /var/log/libvirt" tmpfs_skeleton /var/log/libvirt
 	mkdir -p /var/lib/libvirt/{qemu,images,boot,dnsmasq,network,filesystems,lockd} /var/cache/libvirt/qemu /var/log/libvirt/qemu
 	must "tmpfs on /var/lib/vlab" mkdir -p /var/lib/vlab
 	must "tmpfs on /var/lib/vlab" mount -t tmpfs -o mode=0755 tmpfs /var/lib/vlab
+
+	# /var/cache through an overlay too, and vlab's own cache folder (image
+	# facts) a tmpfs: a test never reads or writes the host's cache.
+	mkdir -p "$sb/varcache/upper" "$sb/varcache/work"
+	if ! mount -t overlay overlay -o "lowerdir=/var/cache,upperdir=$sb/varcache/upper,workdir=$sb/varcache/work" /var/cache >>"$sb/setup.log" 2>&1; then
+		echo "sandbox: warning: no overlay on /var/cache; creating missing mount points on the host" >&2
+	fi
+	must "tmpfs on /var/cache/vlab" mkdir -p /var/cache/vlab
+	must "tmpfs on /var/cache/vlab" mount -t tmpfs -o mode=0755 tmpfs /var/cache/vlab
 
 	# /etc through an overlay as well (upper layer in a tmpfs): a file or
 	# folder created under /etc (vlab persist's /etc/iptables where the host
@@ -186,6 +238,9 @@ inner() {
 		[ -d "$d" ] && optional "private $d" private_copy "$d"
 	done
 
+	# /dev/kvm for libvirt's capability cache (before libvirtd starts).
+	kvm_node
+
 	# --- network, daemons -----------------------------------------------------
 	ip link set lo up
 
@@ -204,7 +259,7 @@ inner() {
 		sleep 0.1
 	done
 
-	export LIBVIRT_DEFAULT_URI=qemu:///system VLAB_SANDBOX=1 VLAB_STATE_DIR=/var/lib/vlab
+	export LIBVIRT_DEFAULT_URI=qemu:///system VLAB_SANDBOX=1 VLAB_STATE_DIR=/var/lib/vlab VLAB_CACHE_DIR=/var/cache/vlab
 	export VLAB_SANDBOX_LIB=$here/sandbox-lib.sh
 	awk -v s="${VLAB_SANDBOX_T0:-0}" -v e="$(date +%s.%N)" \
 		'BEGIN{printf "sandbox: ready in %.1fs\n", (s > 0 ? e - s : 0)}' >&2

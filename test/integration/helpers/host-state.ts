@@ -4,7 +4,7 @@
  * IPv6 link-local addresses and address lifetimes are left out: they change on their own.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile, lstat, readlink } from 'node:fs/promises';
+import { readdir, readFile, lstat, readlink, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -91,6 +91,13 @@ async function libvirtCgroups(): Promise<string> {
   return found.join('\n');
 }
 
+/** /dev/kvm's device numbers, owner and mode (the sandbox may bind a private node over it, never change it). */
+async function devKvm(): Promise<string> {
+  if (!existsSync('/dev/kvm')) return '(absent)';
+  const st = await stat('/dev/kvm');
+  return `${st.isCharacterDevice() ? 'c' : '?'} ${st.rdev} ${(st.mode & 0o7777).toString(8)} ${st.uid}:${st.gid}`;
+}
+
 /** Whether a libvirtd answers on the machine's own qemu:///system. */
 export async function hostLibvirtAnswers(): Promise<boolean> {
   const r = await execa('virsh', ['-c', 'qemu:///system', 'version'], { reject: false, timeout: 15_000 });
@@ -113,6 +120,8 @@ export async function hostSnapshot(): Promise<{ text: string; notes: string[] }>
     ['/etc/libvirt', await treeDigest('/etc/libvirt')],
     ['/etc/network', await treeDigest('/etc/network')],
     ['/var/lib/vlab', await treeDigest('/var/lib/vlab')],
+    ['/var/cache/vlab', await treeDigest('/var/cache/vlab')],
+    ['/dev/kvm', await devKvm()],
     ['/run/libvirt', existsSync('/run/libvirt') ? await treeDigest('/run/libvirt') : '(absent)'],
     ['cgroups', await libvirtCgroups()],
   ];
