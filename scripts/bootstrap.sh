@@ -27,6 +27,10 @@ t1=$(date +%s)
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
 	npm ci --no-audit --no-fund --loglevel=error
 fi
+# The compiled CLI (npm ci runs it through `prepare`; a checkout whose sources are newer builds again).
+if [ ! -f dist/.build-stamp ] || [ -n "$(find src -newer dist/.build-stamp -print -quit)" ]; then
+	npm run build --silent
+fi
 echo "bootstrap: npm packages ready ($(( $(date +%s) - t1 ))s)"
 t2=$(date +%s)
 bash vm-images/tiny/build.sh

@@ -22,7 +22,7 @@ function report(err: unknown): number {
 }
 
 try {
-  await buildProgram().parseAsync(process.argv);
+  await (await buildProgram(process.argv)).parseAsync(process.argv);
 } catch (err) {
   process.exitCode = report(err);
 }
