@@ -3,7 +3,22 @@
 // and no CLI command imports another command.
 import tseslint from 'typescript-eslint';
 
-const IO_MODULES = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'child_process', 'node:child_process', 'execa', '@unraid/libvirt', 'net', 'node:net', 'http', 'node:http', 'https', 'node:https'];
+const IO_MODULES = [
+  'fs',
+  'node:fs',
+  'fs/promises',
+  'node:fs/promises',
+  'child_process',
+  'node:child_process',
+  'execa',
+  '@unraid/libvirt',
+  'net',
+  'node:net',
+  'http',
+  'node:http',
+  'https',
+  'node:https',
+];
 const ioBan = { paths: IO_MODULES.map((name) => ({ name, message: 'pure code: do the I/O in a src/host port and pass the result in' })) };
 
 export default tseslint.config(
@@ -13,7 +28,10 @@ export default tseslint.config(
     files: ['**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
-      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] },
+      ],
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
       '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
@@ -22,13 +40,25 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/spec/**/*.ts', 'src/plan/**/*.ts', 'src/render/**/*.ts', 'src/verify/checks.ts', 'src/verify/ping-parse.ts', 'src/verify/ping-script.ts', 'src/verify/report-*.ts', 'src/verify/result.ts'],
+    files: [
+      'src/spec/**/*.ts',
+      'src/plan/**/*.ts',
+      'src/render/**/*.ts',
+      'src/verify/checks.ts',
+      'src/verify/ping-parse.ts',
+      'src/verify/ping-script.ts',
+      'src/verify/report-*.ts',
+      'src/verify/result.ts',
+    ],
     rules: { 'no-restricted-imports': ['error', ioBan] },
   },
   {
     files: ['src/cli/commands/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['./*', '!./*.json'], message: 'a command never imports another command: move shared logic into the core (src/lab)' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['./*', '!./*.json'], message: 'a command never imports another command: move shared logic into the core (src/lab)' }] },
+      ],
     },
   },
 );

@@ -77,7 +77,10 @@ export async function plainLab(lab: PlainLab): Promise<PlainTimes> {
     await injectFiles(disks, dir);
     const guestfish = lap();
     for (const [i, g] of lab.guests.entries()) {
-      await defineTinyDomain({ name: domains[i]!, image: staged, disk: disks[i]!.disk, memoryMiB: g.memoryMiB, nics: [{ mac: g.mac, bridge: lab.bridge }], consoleLog: path.join(dir, `${g.name}.log`) }, virsh);
+      await defineTinyDomain(
+        { name: domains[i]!, image: staged, disk: disks[i]!.disk, memoryMiB: g.memoryMiB, nics: [{ mac: g.mac, bridge: lab.bridge }], consoleLog: path.join(dir, `${g.name}.log`) },
+        virsh,
+      );
     }
     const define = lap();
     const boot = await startAndWait(lab.guests.map((g, i) => ({ domain: domains[i]!, addresses: [g.address] })));

@@ -61,7 +61,9 @@ export async function readyTargets(file: string): Promise<ReadyTarget[]> {
 
 /** A lab of n tiny guests on one NAT network (172.24.0.0/24), for the guest-configuration figure. */
 export function tinyLab(name: string, n: number): string {
-  const guests = Array.from({ length: n }, (_, i) => `  g${i + 1}:\n    image: tiny\n    memory: 128\n    interfaces: [ { network: net, address: 172.24.0.${10 + i} } ]`).join('\n');
+  const guests = Array.from({ length: n }, (_, i) => `  g${i + 1}:\n    image: tiny\n    memory: 128\n    interfaces: [ { network: net, address: 172.24.0.${10 + i} } ]`).join(
+    '\n',
+  );
   return `name: ${name}\nnetworks:\n  net: { cidr: 172.24.0.0/24, nat: true }\nimages:\n  tiny: ${TINY}\nguests:\n${guests}\n`;
 }
 

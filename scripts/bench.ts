@@ -47,7 +47,10 @@ const git = async (args: string[]) => String((await execa('git', args, { cwd: RE
 /** Which path `vlab plan` says each guest's disk takes (lines naming it), or a note that it names none. */
 async function diskPaths(file: string, env: Record<string, string> = {}): Promise<string[]> {
   const out = await vlab(['-f', file, 'plan'], env).catch((e: Error) => e.message);
-  const lines = out.split('\n').filter((l) => /written directly|libguestfs appliance/i.test(l)).map((l) => l.trim());
+  const lines = out
+    .split('\n')
+    .filter((l) => /written directly|libguestfs appliance/i.test(l))
+    .map((l) => l.trim());
   return lines.length ? lines : ['(plan names no guest-disk path: this checkout has only the libguestfs path)'];
 }
 
@@ -75,7 +78,13 @@ async function seedBaseline(): Promise<PlainTimes> {
     image: img,
     guests: Object.entries(lab.guests).map(([name, g], i) => {
       const address = g.interfaces[0]!.address;
-      return { name, mac: g.interfaces[0]!.mac ?? `52:54:00:be:00:${String(10 + i)}`, address, memoryMiB: g.memory, files: { '/etc/network/interfaces': ifupdownFile(address, mask, net.gateway) } };
+      return {
+        name,
+        mac: g.interfaces[0]!.mac ?? `52:54:00:be:00:${String(10 + i)}`,
+        address,
+        memoryMiB: g.memory,
+        files: { '/etc/network/interfaces': ifupdownFile(address, mask, net.gateway) },
+      };
     }),
   });
 }
@@ -110,7 +119,12 @@ for (let r = 0; r < ROUNDS; r++) {
   const bootToReady = await rebootToReady(seedTargets);
   if (r === 0) {
     await note('CLI start-up');
-    cli = [await timeNode(CLI_RUNS), await timeCli('vlab --help', ['--help'], CLI_RUNS), await timeCli('vlab validate', ['-f', SEED_LAB, 'validate'], CLI_RUNS), await timeCli('vlab status', ['-f', SEED_LAB, 'status'], CLI_RUNS)];
+    cli = [
+      await timeNode(CLI_RUNS),
+      await timeCli('vlab --help', ['--help'], CLI_RUNS),
+      await timeCli('vlab validate', ['-f', SEED_LAB, 'validate'], CLI_RUNS),
+      await timeCli('vlab status', ['-f', SEED_LAB, 'status'], CLI_RUNS),
+    ];
   }
   await vlab(['-f', SEED_LAB, 'down']);
   await note(`round ${r + 1}: vlab up (VLAB_GUEST_DISKS=libguestfs)`);
@@ -130,7 +144,8 @@ await vlab(['-f', manyFile, 'down']);
 // --- define ---
 await note('virsh define');
 const defines = await defineTimes(5);
-const sandboxKvm = (await readFile('/run/vlab-sandbox/setup.log', 'utf8').catch(() => '')).split('\n').find((l) => l.startsWith('kvm: ')) ?? '(no kvm line in the sandbox setup log)';
+const sandboxKvm =
+  (await readFile('/run/vlab-sandbox/setup.log', 'utf8').catch(() => '')).split('\n').find((l) => l.startsWith('kvm: ')) ?? '(no kvm line in the sandbox setup log)';
 
 // --- optional: a 2-guest Debian lab ---
 let debian: { variant: string; baseline: PlainTimes; up: UpFigures; upLibguestfs?: UpFigures; bootToReady: number; paths: string[] } | string | undefined;
@@ -149,7 +164,13 @@ if (DEBIAN) {
       hostAddress: '172.30.6.1/24',
       subnet: '172.30.6.0/24',
       image: img,
-      guests: [1, 2].map((i) => ({ name: `deb${i}`, mac: `52:54:00:30:06:${10 + i}`, address: `172.30.6.${10 + i}`, memoryMiB: 512, files: { '/etc/systemd/network/10-bench.network': networkdFile(`52:54:00:30:06:${10 + i}`, `172.30.6.${10 + i}/24`, '172.30.6.1') } })),
+      guests: [1, 2].map((i) => ({
+        name: `deb${i}`,
+        mac: `52:54:00:30:06:${10 + i}`,
+        address: `172.30.6.${10 + i}`,
+        memoryMiB: 512,
+        files: { '/etc/systemd/network/10-bench.network': networkdFile(`52:54:00:30:06:${10 + i}`, `172.30.6.${10 + i}/24`, '172.30.6.1') },
+      })),
     });
     const paths = await diskPaths(file);
     await note('Debian: vlab up (default path)');
@@ -180,10 +201,14 @@ const cfg2G = med((r) => phaseSec(r.upLibguestfs, CONFIG));
 const cfgMany = phaseSec(many, CONFIG);
 const phasesLine = (u: UpFigures) => u.phases.map((p) => `${p.title} ${p.seconds.toFixed(2)}`).join(', ');
 
-console.log(`\n== seed lab (examples/seed.yaml, 2 tiny guests, TCG: ${Object.values(accel).join(', ') === 'qemu, qemu' ? 'domain type qemu' : JSON.stringify(accel)}), ${ROUNDS} round${ROUNDS > 1 ? 's (medians)' : ''}`);
+console.log(
+  `\n== seed lab (examples/seed.yaml, 2 tiny guests, TCG: ${Object.values(accel).join(', ') === 'qemu, qemu' ? 'domain type qemu' : JSON.stringify(accel)}), ${ROUNDS} round${ROUNDS > 1 ? 's (medians)' : ''}`,
+);
 console.log(`  guest disks, default path:  ${seedPaths.join('; ')}`);
 console.log(`  guest disks, forced:        ${seedPathsForced.join('; ')}`);
-console.log(`  plain virsh + guestfish (baseline)   ${s(base)}   steps: ${rounds.map((r) => `network ${r.baseline.network.toFixed(2)}, overlays ${r.baseline.overlays.toFixed(2)}, guestfish ${r.baseline.guestfish.toFixed(2)}, define ${r.baseline.define.toFixed(2)}, boot ${r.baseline.boot.toFixed(2)}`).join(' | ')}`);
+console.log(
+  `  plain virsh + guestfish (baseline)   ${s(base)}   steps: ${rounds.map((r) => `network ${r.baseline.network.toFixed(2)}, overlays ${r.baseline.overlays.toFixed(2)}, guestfish ${r.baseline.guestfish.toFixed(2)}, define ${r.baseline.define.toFixed(2)}, boot ${r.baseline.boot.toFixed(2)}`).join(' | ')}`,
+);
 console.log(`  vlab up (default path)               ${s(up)}   = ${ratio(up, boot)} boot-to-ready, ${ratio(up, base)} baseline`);
 for (const r of rounds) console.log(`      phases: ${phasesLine(r.up)}`);
 console.log(`  vlab up (VLAB_GUEST_DISKS=libguestfs) ${s(upG)}   = ${ratio(upG, boot)} boot-to-ready, ${ratio(upG, base)} baseline, ${ratio(upG, up)} default path`);
@@ -195,26 +220,45 @@ console.log(`\n== "${CONFIG}" phase`);
 console.log(`  2 guests (seed), default path        ${s(cfg2)}   (libguestfs forced: ${s(cfg2G).trim()})`);
 console.log(`  ${MANY} tiny guests, default path       ${s(cfgMany)}   (whole up ${s(many.wallSec).trim()}; phases: ${phasesLine(many)})`);
 console.log(`\n== CLI start-up, median of ${CLI_RUNS} (each run paired with node -e 0; ratio = median of the pair ratios)`);
-for (const c of cli) console.log(`  ${c.command.padEnd(16)} ${s(c.medianSec)}   = ${c.vsNodeMedian.toFixed(1)}x node -e 0${c.exitCode ? `  (exit ${c.exitCode})` : ''}   runs ${c.runs.map((x) => x.toFixed(3)).join(' ')}`);
+for (const c of cli)
+  console.log(
+    `  ${c.command.padEnd(16)} ${s(c.medianSec)}   = ${c.vsNodeMedian.toFixed(1)}x node -e 0${c.exitCode ? `  (exit ${c.exitCode})` : ''}   runs ${c.runs.map((x) => x.toFixed(3)).join(' ')}`,
+  );
 console.log(`\n== virsh define of a small domain, median of ${defines.length}: ${s(median(defines)).trim()}  (${defines.map((x) => x.toFixed(3)).join(' ')})\n  ${sandboxKvm}`);
 if (typeof debian === 'string') console.log(`\n== Debian: ${debian}`);
 else if (debian) {
   const d = debian;
   console.log(`\n== 2-guest Debian lab (${d.variant}, ${DEBIAN_OUT})`);
   console.log(`  guest disks, default path:  ${d.paths.join('; ')}`);
-  console.log(`  plain virsh + guestfish (baseline)   ${s(d.baseline.total)}   steps: network ${d.baseline.network.toFixed(2)}, overlays ${d.baseline.overlays.toFixed(2)}, guestfish ${d.baseline.guestfish.toFixed(2)}, define ${d.baseline.define.toFixed(2)}, boot ${d.baseline.boot.toFixed(2)} (= ${ratio(d.baseline.boot, d.baseline.total)} of it)`);
-  console.log(`  vlab up (default path)               ${s(d.up.wallSec)}   = ${ratio(d.up.wallSec, d.bootToReady)} boot-to-ready, ${ratio(d.up.wallSec, d.baseline.total)} baseline`);
+  console.log(
+    `  plain virsh + guestfish (baseline)   ${s(d.baseline.total)}   steps: network ${d.baseline.network.toFixed(2)}, overlays ${d.baseline.overlays.toFixed(2)}, guestfish ${d.baseline.guestfish.toFixed(2)}, define ${d.baseline.define.toFixed(2)}, boot ${d.baseline.boot.toFixed(2)} (= ${ratio(d.baseline.boot, d.baseline.total)} of it)`,
+  );
+  console.log(
+    `  vlab up (default path)               ${s(d.up.wallSec)}   = ${ratio(d.up.wallSec, d.bootToReady)} boot-to-ready, ${ratio(d.up.wallSec, d.baseline.total)} baseline`,
+  );
   console.log(`      phases: ${phasesLine(d.up)}`);
-  if (d.upLibguestfs) console.log(`  vlab up (VLAB_GUEST_DISKS=libguestfs) ${s(d.upLibguestfs.wallSec)}   = ${ratio(d.upLibguestfs.wallSec, d.bootToReady)} boot-to-ready, ${ratio(d.upLibguestfs.wallSec, d.baseline.total)} baseline`);
+  if (d.upLibguestfs)
+    console.log(
+      `  vlab up (VLAB_GUEST_DISKS=libguestfs) ${s(d.upLibguestfs.wallSec)}   = ${ratio(d.upLibguestfs.wallSec, d.bootToReady)} boot-to-ready, ${ratio(d.upLibguestfs.wallSec, d.baseline.total)} baseline`,
+    );
   console.log(`  guests' boot-to-ready                ${s(d.bootToReady)}   (second boot of vlab's guests: virsh destroy + start)`);
 }
-console.log(`\n  load averages: ${Object.entries(loads).map(([k, v]) => `${k}: ${v}`).join('; ')}`);
+console.log(
+  `\n  load averages: ${Object.entries(loads)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('; ')}`,
+);
 
 const result = {
   started: started.toISOString(),
   commit,
   dirty,
-  seed: { rounds, diskPaths: { default: seedPaths, forcedLibguestfs: seedPathsForced }, domainTypes: accel, medians: { baseline: base, baselineBoot: baseBoot, up, upLibguestfs: upG, bootToReady: boot, guestConfig2: cfg2, guestConfig2Libguestfs: cfg2G } },
+  seed: {
+    rounds,
+    diskPaths: { default: seedPaths, forcedLibguestfs: seedPathsForced },
+    domainTypes: accel,
+    medians: { baseline: base, baselineBoot: baseBoot, up, upLibguestfs: upG, bootToReady: boot, guestConfig2: cfg2, guestConfig2Libguestfs: cfg2G },
+  },
   many: { guests: MANY, up: many, guestConfig: cfgMany },
   cli,
   define: { runs: defines, medianSec: median(defines), sandboxKvm },

@@ -135,7 +135,12 @@ function describeType(z: Zod, path: string, queue: Queued[], description = ''): 
     case 'boolean':
       return { type: 'boolean', allowed: '`true`, `false`' };
     case 'enum':
-      return { type: 'string', allowed: Object.values(d.entries ?? {}).map(code).join(', ') };
+      return {
+        type: 'string',
+        allowed: Object.values(d.entries ?? {})
+          .map(code)
+          .join(', '),
+      };
     case 'object':
       queue.push({ path, schema: z, description: z.description ?? description });
       return { type: `mapping, see ${sectionLink(path)}`, allowed: '' };
@@ -205,7 +210,7 @@ export const CROSS_FIELD_RULES: { topic: string; rules: string[] }[] = [
     rules: [
       '`image` is a key of `images:`, or a path (anything containing `/` or `.`) to an image folder or a `.qcow2` file, relative to the lab file.',
       '`interfaces[].network` names a key of `networks:`.',
-      'A static `address` needs a network with a `cidr`. It is written bare (`172.16.0.2`) or with the network\'s own prefix (`172.16.0.2/16`), lies inside the network, and is neither its network address, its broadcast address nor its gateway.',
+      "A static `address` needs a network with a `cidr`. It is written bare (`172.16.0.2`) or with the network's own prefix (`172.16.0.2/16`), lies inside the network, and is neither its network address, its broadcast address nor its gateway.",
       'No two interfaces in the lab share an address.',
       '`mac` is a unicast address (the first byte is even) and no two interfaces in the lab share one. Without `mac:` vlab derives a stable one from lab, guest and NIC index (`52:54:00:…`).',
       'An interface without `address` uses DHCP.',
@@ -224,12 +229,37 @@ export const CROSS_FIELD_RULES: { topic: string; rules: string[] }[] = [
 
 /** The keys of an image folder's image.yaml. */
 export const IMAGE_YAML_KEYS: KeyDoc[] = [
-  { key: 'disk', type: 'string', presence: 'required', allowed: 'a qcow2 file', description: 'The base disk, relative to the image folder. vlab never writes it: each guest gets a qcow2 overlay in the lab\'s state dir.' },
-  { key: 'kernel', type: 'string', presence: 'optional', allowed: '', description: 'Kernel for direct kernel boot, relative to the image folder. Without it the guest boots from the disk\'s own bootloader.' },
+  {
+    key: 'disk',
+    type: 'string',
+    presence: 'required',
+    allowed: 'a qcow2 file',
+    description: "The base disk, relative to the image folder. vlab never writes it: each guest gets a qcow2 overlay in the lab's state dir.",
+  },
+  {
+    key: 'kernel',
+    type: 'string',
+    presence: 'optional',
+    allowed: '',
+    description: "Kernel for direct kernel boot, relative to the image folder. Without it the guest boots from the disk's own bootloader.",
+  },
   { key: 'initrd', type: 'string', presence: 'optional', allowed: '', description: 'Initial ramdisk for direct kernel boot, relative to the image folder.' },
   { key: 'cmdline', type: 'string', presence: 'optional', allowed: '', description: 'Kernel command line for direct kernel boot, e.g. `console=ttyS0 root=/dev/vda rw quiet`.' },
-  { key: 'netconfig', type: 'string', presence: 'optional', allowed: '`ifupdown`, `netplan`, `networkd`, `networkmanager`, `ifcfg`, `cloud-init`', description: 'The image\'s network stack: used for guests with `netconfig: auto`, instead of inspecting the disk.' },
-  { key: 'exec', type: 'string', presence: 'optional', allowed: '`agent`, `ssh`', description: 'The transport for guests of this image that say `exec: auto` (or nothing): `agent` or `ssh`. Without it such guests use auto: the agent when it answers, else SSH.' },
+  {
+    key: 'netconfig',
+    type: 'string',
+    presence: 'optional',
+    allowed: '`ifupdown`, `netplan`, `networkd`, `networkmanager`, `ifcfg`, `cloud-init`',
+    description: "The image's network stack: used for guests with `netconfig: auto`, instead of inspecting the disk.",
+  },
+  {
+    key: 'exec',
+    type: 'string',
+    presence: 'optional',
+    allowed: '`agent`, `ssh`',
+    description:
+      'The transport for guests of this image that say `exec: auto` (or nothing): `agent` or `ssh`. Without it such guests use auto: the agent when it answers, else SSH.',
+  },
 ];
 
 const INTRO = `A lab file (\`vlab.yaml\` unless you pass \`-f PATH\`) describes one throw-away lab: the
@@ -315,12 +345,7 @@ export function renderReference(seedYaml: string): string {
     if (s.description) lines.push(s.description, '');
     lines.push(...keyTable(s.keys));
   }
-  lines.push(
-    '',
-    '## Cross-field rules',
-    '',
-    'After the shape above, `vlab validate` checks these rules across keys (src/spec/semantic.ts).',
-  );
+  lines.push('', '## Cross-field rules', '', 'After the shape above, `vlab validate` checks these rules across keys (src/spec/semantic.ts).');
   for (const { topic, rules } of CROSS_FIELD_RULES) {
     lines.push('', `### ${topic}`, '', ...rules.map((r) => `- ${r}`));
   }
@@ -328,9 +353,9 @@ export function renderReference(seedYaml: string): string {
     '',
     '## image.yaml',
     '',
-    'An entry of `images:` (or a guest\'s `image:` path) names either a `.qcow2` file, which boots from',
+    "An entry of `images:` (or a guest's `image:` path) names either a `.qcow2` file, which boots from",
     'its own bootloader and has its network stack detected from the disk, or a folder holding an',
-    '`image.yaml` like this one (the tiny test guest\'s):',
+    "`image.yaml` like this one (the tiny test guest's):",
     '',
     '```yaml',
     'disk: disk.qcow2',
@@ -343,7 +368,7 @@ export function renderReference(seedYaml: string): string {
     ...keyTable(IMAGE_YAML_KEYS),
     '',
     'A missing file, a disk that is not qcow2 or a bad `image.yaml` is reported by `vlab validate` as a',
-    'problem at the `images:` entry (or the guest\'s `image:`) that names it.',
+    "problem at the `images:` entry (or the guest's `image:`) that names it.",
     '',
     '## See also',
     '',

@@ -36,6 +36,8 @@ fi
 if [ "$mode" = all ] || [ "$mode" = unit ]; then
 	stage "typecheck"
 	npx tsc --noEmit -p . || status=1
+	stage "lint and format (eslint with type information, prettier --check)"
+	npm run --silent lint || status=1
 	stage "unit and golden tests"
 	# shellcheck disable=SC2046
 	node_test unit $(unit_files)

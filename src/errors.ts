@@ -25,7 +25,10 @@ export function formatProblem(p: Problem): string {
 /** The user must act: bad usage or arguments. Exit 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
   }
 }
@@ -41,7 +44,11 @@ export class ValidationError extends Error {
 /** The host or an external tool failed; the user must look at the host. Exit 3. */
 export class HostError extends Error {
   override name = 'HostError';
-  constructor(message: string, readonly hint?: string, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }
@@ -64,7 +71,10 @@ export class CommandError extends HostError {
 /** Another vlab process holds the lab's lock. Exit 4. */
 export class LockedError extends Error {
   override name = 'LockedError';
-  constructor(readonly lab: string, readonly pid: number | undefined) {
+  constructor(
+    readonly lab: string,
+    readonly pid: number | undefined,
+  ) {
     super(`lab '${lab}' is locked by another vlab process${pid ? ` (pid ${pid})` : ''}; wait for it to finish`);
   }
 }

@@ -16,12 +16,7 @@ const DYNAMIC = new RegExp(String.raw`import\(\s*['"](${IO_MODULE})['"]`);
 const REQUIRE = new RegExp(String.raw`require\(\s*['"](${IO_MODULE})['"]`);
 
 /** Pure folders, and the pure files of folders that also hold I/O (verify runs checks through a port). */
-const PURE: { dir: string; files?: (f: string) => boolean }[] = [
-  { dir: 'spec' },
-  { dir: 'plan' },
-  { dir: 'render' },
-  { dir: 'verify', files: (f) => f !== 'run-checks.ts' },
-];
+const PURE: { dir: string; files?: (f: string) => boolean }[] = [{ dir: 'spec' }, { dir: 'plan' }, { dir: 'render' }, { dir: 'verify', files: (f) => f !== 'run-checks.ts' }];
 
 for (const { dir, files: pick } of PURE) {
   test(`src/${dir} imports no I/O module`, () => {
@@ -47,7 +42,10 @@ test('the purity check itself catches each forbidden import form', () => {
     "require('fs/promises')",
     "import http from 'node:http';",
   ]) {
-    assert.ok([STATIC, DYNAMIC, REQUIRE].some((re) => re.test(line)), line);
+    assert.ok(
+      [STATIC, DYNAMIC, REQUIRE].some((re) => re.test(line)),
+      line,
+    );
   }
   for (const line of ["import path from 'node:path';", "import { createHash } from 'node:crypto';", "import type { Host } from '../host/index.js';"]) {
     assert.ok(![STATIC, DYNAMIC, REQUIRE].some((re) => re.test(line)), line);

@@ -14,7 +14,22 @@ export interface DownReport {
 }
 
 /** Undo order: persistence first (nothing may bring the lab back meanwhile), then domains, disks, libvirt networks, rules, forwarding, bridges (reverse of up). */
-const ORDER = ['persist.file', 'persist.autostart', 'guest.ready', 'domain.start', 'domain.define', 'guest.config', 'ssh.keys', 'disk.overlay', 'libvirt.network', 'iptables.rule', 'sysctl.forward', 'bridge.address', 'uplink.attach', 'bridge.create'];
+const ORDER = [
+  'persist.file',
+  'persist.autostart',
+  'guest.ready',
+  'domain.start',
+  'domain.define',
+  'guest.config',
+  'ssh.keys',
+  'disk.overlay',
+  'libvirt.network',
+  'iptables.rule',
+  'sysctl.forward',
+  'bridge.address',
+  'uplink.attach',
+  'bridge.create',
+];
 
 export async function applyDown(host: Host, store: StateStore, state: LabState, opts: { progress: Progress; forwardingNeededElsewhere: boolean }): Promise<DownReport> {
   const report: DownReport = { undone: [], failed: [] };
@@ -39,14 +54,14 @@ export async function applyDown(host: Host, store: StateStore, state: LabState, 
     // Domains go in parallel (destroying one takes a moment); the rest one by one, in order.
     const parallel = group.startsWith('domain.');
     const each = async (e: JournalEntry) => {
-        try {
-          opts.progress.update(e.target);
-          const line = await undoEntry(host, e, ctx);
-          report.undone.push(line);
-          if (!host.dryRun) await store.forget(state, e.id);
-        } catch (err) {
-          report.failed.push({ id: e.id, error: (err as Error).message });
-        }
+      try {
+        opts.progress.update(e.target);
+        const line = await undoEntry(host, e, ctx);
+        report.undone.push(line);
+        if (!host.dryRun) await store.forget(state, e.id);
+      } catch (err) {
+        report.failed.push({ id: e.id, error: (err as Error).message });
+      }
     };
     if (parallel) await Promise.all(batch.map(each));
     else for (const e of batch) await each(e);

@@ -25,12 +25,20 @@ export function undoPersistFile(d: FileDetails, lab: string): string {
   if (!st) line = `${d.path}: already gone`;
   else if (d.link !== undefined) {
     const target = st.isSymbolicLink() ? fs.readlinkSync(d.path) : undefined;
-    if (target !== d.link) throw new HostError(`${d.path} is not the symlink to ${d.link} vlab made (${target === undefined ? 'not a symlink' : `points to ${target}`}); not removing it`, 'remove it by hand if you are sure it is stale');
+    if (target !== d.link)
+      throw new HostError(
+        `${d.path} is not the symlink to ${d.link} vlab made (${target === undefined ? 'not a symlink' : `points to ${target}`}); not removing it`,
+        'remove it by hand if you are sure it is stale',
+      );
     fs.unlinkSync(d.path);
     line = `${d.path}: removed`;
   } else {
     const content = st.isFile() ? fs.readFileSync(d.path, 'utf8') : '';
-    if (!isVlabFile(content, lab)) throw new HostError(`${d.path} does not start with vlab's marker line for lab '${lab}'; not removing a file vlab did not write`, 'remove it by hand if you are sure it is stale');
+    if (!isVlabFile(content, lab))
+      throw new HostError(
+        `${d.path} does not start with vlab's marker line for lab '${lab}'; not removing a file vlab did not write`,
+        'remove it by hand if you are sure it is stale',
+      );
     fs.unlinkSync(d.path);
     line = `${d.path}: removed`;
   }
@@ -51,7 +59,11 @@ export async function undoPersistAutostart(host: Host, d: AutostartDetails, lab:
   const objects = d.object === 'network' ? await host.libvirt.listNetworks() : await host.libvirt.listDomains();
   const o = objects.find((x) => x.name === d.name);
   if (!o) return `libvirt ${d.object} ${d.name}: already gone (autostart goes with it)`;
-  if (o.owner !== lab) throw new HostError(`libvirt ${d.object} ${d.name} is not tagged as lab '${lab}''s (owner: ${o.owner ?? 'none'}); not changing its autostart`, 'change it by hand if you are sure it is stale');
+  if (o.owner !== lab)
+    throw new HostError(
+      `libvirt ${d.object} ${d.name} is not tagged as lab '${lab}''s (owner: ${o.owner ?? 'none'}); not changing its autostart`,
+      'change it by hand if you are sure it is stale',
+    );
   if (d.object === 'network') await host.libvirt.setNetworkAutostart(d.name, false);
   else await host.libvirt.setDomainAutostart(d.name, false);
   return `libvirt ${d.object} ${d.name}: autostart off`;

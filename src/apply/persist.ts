@@ -85,14 +85,21 @@ function preflight(actions: Action[], lab: string): void {
       continue;
     }
     const ours = d.link !== undefined ? st.isSymbolicLink() && fs.readlinkSync(d.path) === d.link : st.isFile() && isVlabFile(fs.readFileSync(d.path, 'utf8'), lab);
-    if (!ours) throw new HostError(`${d.path} exists and was not written by vlab for lab '${lab}'; not overwriting it`, 'move it away (or pick the other --mode) and run `vlab persist` again; nothing was changed');
+    if (!ours)
+      throw new HostError(
+        `${d.path} exists and was not written by vlab for lab '${lab}'; not overwriting it`,
+        'move it away (or pick the other --mode) and run `vlab persist` again; nothing was changed',
+      );
   }
 }
 
 /** Undoes persistence entries (symlink before unit: reverse journal order; files before autostart marks); forgets each undone entry. */
 async function undoEntries(host: Host, store: StateStore, state: LabState, keep: (id: string) => boolean): Promise<{ removed: string[]; failed: string[] }> {
   const rank = (k: string) => (k === 'persist.file' ? 0 : 1);
-  const todo = [...state.entries].reverse().filter((e) => isPersistEntry(e.kind) && !keep(e.id)).sort((a, b) => rank(a.kind) - rank(b.kind));
+  const todo = [...state.entries]
+    .reverse()
+    .filter((e) => isPersistEntry(e.kind) && !keep(e.id))
+    .sort((a, b) => rank(a.kind) - rank(b.kind));
   const removed: string[] = [];
   const failed: string[] = [];
   for (const e of todo) {
@@ -116,7 +123,8 @@ export async function applyPersist(host: Host, store: StateStore, state: LabStat
     throw new HostError('ifupdown is not installed: nothing would read /etc/network/interfaces.d at boot', 'apt-get install ifupdown, or use `--mode systemd`');
   }
   const vlabJs = opts.vlabJs ?? defaultVlabJs();
-  if (mode === 'systemd' && !fs.existsSync(vlabJs)) throw new HostError(`${vlabJs} does not exist; the unit could not run vlab`, 'run vlab from its checkout (npm link) and persist again');
+  if (mode === 'systemd' && !fs.existsSync(vlabJs))
+    throw new HostError(`${vlabJs} does not exist; the unit could not run vlab`, 'run vlab from its checkout (npm link) and persist again');
   const plan = planPersist(state, mode, {
     node: opts.node ?? process.execPath,
     vlabJs,
@@ -128,7 +136,7 @@ export async function applyPersist(host: Host, store: StateStore, state: LabStat
   if (mode === 'ifupdown') {
     const main = fs.existsSync('/etc/network/interfaces') ? fs.readFileSync('/etc/network/interfaces', 'utf8') : '';
     if (!/^\s*source(-directory)?\s+\/etc\/network\/interfaces\.d(\/\*)?\s*$/m.test(main)) {
-      notes.push('/etc/network/interfaces does not `source /etc/network/interfaces.d/*`: add that line, or ifup -a will not read the lab\'s file at boot');
+      notes.push("/etc/network/interfaces does not `source /etc/network/interfaces.d/*`: add that line, or ifup -a will not read the lab's file at boot");
     }
   } else if (fs.existsSync('/run/systemd/system')) {
     notes.push('systemd is running: `systemctl daemon-reload` makes it see the unit now (the next boot reads it anyway)');
@@ -167,7 +175,11 @@ export async function applyPersist(host: Host, store: StateStore, state: LabStat
 /** Removes the lab's persistence (files and autostart marks); the lab stays up. */
 export async function removePersist(host: Host, store: StateStore, state: LabState): Promise<string[]> {
   const { removed, failed } = await undoEntries(host, store, state, () => false);
-  if (failed.length) throw new HostError(`could not remove all of the lab's persistence:\n  - ${failed.join('\n  - ')}`, 'fix the cause and run `vlab unpersist` again: the journal keeps what is left');
+  if (failed.length)
+    throw new HostError(
+      `could not remove all of the lab's persistence:\n  - ${failed.join('\n  - ')}`,
+      'fix the cause and run `vlab unpersist` again: the journal keeps what is left',
+    );
   delete state.persist;
   store.save(state);
   return removed;

@@ -28,8 +28,15 @@ export interface ReadyResult {
 export function consoleTail(file: string, lines = 15): string {
   try {
     // Without terminal escape codes and carriage returns: this goes into an error message.
-    const text = fs.readFileSync(file, 'utf8').replace(/\x1B\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
-    return text.split('\n').filter((l) => l.trim()).slice(-lines).join('\n');
+    const text = fs
+      .readFileSync(file, 'utf8')
+      .replace(/\x1B\[[0-9;?]*[A-Za-z]/g, '')
+      .replace(/\r/g, '');
+    return text
+      .split('\n')
+      .filter((l) => l.trim())
+      .slice(-lines)
+      .join('\n');
   } catch {
     return '(no console log)';
   }
@@ -85,7 +92,7 @@ export async function waitReady(
         const where = files.length ? `\n  rendered config: ${files.join('; ')} (see vlab plan --verbose)` : rendered;
         throw new HostError(
           `guest '${guest}' has an address on a NIC configured without one (address: none):\n    ${unwanted.join('\n    ')}${where}`,
-          'something in the image configures the NIC besides vlab\'s file (a DHCP client, a catch-all profile or .network file): see docs/guest-network-stacks.md; run `vlab down` to clean up',
+          "something in the image configures the NIC besides vlab's file (a DHCP client, a catch-all profile or .network file): see docs/guest-network-stacks.md; run `vlab down` to clean up",
         );
       }
       problems = compareNics(nics, expected);

@@ -24,7 +24,10 @@ export async function sweepOwned(host: Host, lab: string): Promise<string[]> {
     await host.libvirt.undefineNetwork(n.name);
     done.push(`libvirt network ${n.name} (tagged, not in the journal): removed`);
   }
-  for (const [table, chain] of [['nat', 'POSTROUTING'], ['filter', 'FORWARD']] as const) {
+  for (const [table, chain] of [
+    ['nat', 'POSTROUTING'],
+    ['filter', 'FORWARD'],
+  ] as const) {
     const rules = await host.iptables.rules(table, chain).catch(() => [] as string[]);
     for (const line of rules) {
       const argv = splitRuleLine(line);

@@ -29,7 +29,8 @@ export async function undoEntry(host: Host, e: JournalEntry, ctx: UndoContext): 
       const state = await host.libvirt.domainState(d.name);
       if (state === 'missing') return `domain ${d.name}: already gone`;
       const owner = (await host.libvirt.listDomains()).find((x) => x.name === d.name)?.owner;
-      if (owner !== ctx.lab) throw new HostError(`domain ${d.name} is not tagged as lab '${ctx.lab}''s (owner: ${owner ?? 'none'}); not removing it`, 'remove it by hand if you are sure it is stale');
+      if (owner !== ctx.lab)
+        throw new HostError(`domain ${d.name} is not tagged as lab '${ctx.lab}''s (owner: ${owner ?? 'none'}); not removing it`, 'remove it by hand if you are sure it is stale');
       if (state === 'running' || state === 'paused') await host.libvirt.destroyDomain(d.name);
       if (d.kind === 'domain.start') return `domain ${d.name}: stopped`;
       await host.libvirt.undefineDomain(d.name);
@@ -42,7 +43,8 @@ export async function undoEntry(host: Host, e: JournalEntry, ctx: UndoContext): 
     case 'libvirt.network': {
       const n = (await host.libvirt.listNetworks()).find((x) => x.name === d.name);
       if (!n) return `libvirt network ${d.name}: already gone`;
-      if (n.owner !== ctx.lab) throw new HostError(`libvirt network ${d.name} is not tagged as lab '${ctx.lab}''s; not removing it`, 'remove it by hand if you are sure it is stale');
+      if (n.owner !== ctx.lab)
+        throw new HostError(`libvirt network ${d.name} is not tagged as lab '${ctx.lab}''s; not removing it`, 'remove it by hand if you are sure it is stale');
       if (n.active) await host.libvirt.destroyNetwork(d.name);
       await host.libvirt.undefineNetwork(d.name);
       return `libvirt network ${d.name}: stopped and undefined`;
@@ -56,7 +58,9 @@ export async function undoEntry(host: Host, e: JournalEntry, ctx: UndoContext): 
       }
       let line = `iptables -t ${d.rule.table} ${d.rule.chain} ${d.rule.spec.join(' ')}: ${removed ? 'deleted' : 'already gone'}`;
       if (d.tableExisted === false && ctx.lastOfTable(e)) {
-        line += (await host.iptables.dropTableIfEmpty(d.rule.table)) ? `; table ${d.rule.table} (created by this lab) removed` : `; table ${d.rule.table} left in place (not empty, or not the nf_tables backend)`;
+        line += (await host.iptables.dropTableIfEmpty(d.rule.table))
+          ? `; table ${d.rule.table} (created by this lab) removed`
+          : `; table ${d.rule.table} left in place (not empty, or not the nf_tables backend)`;
       }
       return line;
     }
@@ -76,7 +80,8 @@ export async function undoEntry(host: Host, e: JournalEntry, ctx: UndoContext): 
       if (!link) return `bridge ${d.bridge}: already gone`;
       // A pending entry with no alias yet: vlab was killed between `ip link add` and tagging it.
       const ours = link.alias === d.alias || (e.status === 'pending' && !link.alias && link.kind === 'bridge');
-      if (!ours) throw new HostError(`bridge ${d.bridge} is not tagged ${d.alias} (alias: ${link.alias ?? 'none'}); not removing it`, 'remove it by hand if you are sure it is stale');
+      if (!ours)
+        throw new HostError(`bridge ${d.bridge} is not tagged ${d.alias} (alias: ${link.alias ?? 'none'}); not removing it`, 'remove it by hand if you are sure it is stale');
       await host.ip.deleteLink(d.bridge);
       return `bridge ${d.bridge}: deleted`;
     }

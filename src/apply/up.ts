@@ -82,13 +82,22 @@ export async function applyUp(ctx: UpContext): Promise<UpReport> {
               const kind = kinds[guestName] ?? (config?.kind === 'guest.config' && config.stack !== 'auto' ? (config.stack as Exclude<NetconfigKind, 'auto'>) : undefined);
               const where = config?.kind === 'guest.config' ? (config.seedIso ? `in ${config.seedIso}` : `inside ${config.disk}`) : '';
               const nicConfig = Object.fromEntries(
-                ctx.lab.guests.find((g) => g.name === guestName)?.interfaces.flatMap((i) => {
-                  const p = kind ? nicConfigPath(kind, i) : undefined;
-                  return p ? [[i.mac, `${kind}: ${p} ${where}`.trim()]] : [];
-                }) ?? [],
+                ctx.lab.guests
+                  .find((g) => g.name === guestName)
+                  ?.interfaces.flatMap((i) => {
+                    const p = kind ? nicConfigPath(kind, i) : undefined;
+                    return p ? [[i.mac, `${kind}: ${p} ${where}`.trim()]] : [];
+                  }) ?? [],
               );
-              const r = await waitReady(exec, a.details.guest, a.details.domain, a.details.interfaces, { timeoutSec: ctx.readyTimeoutSec, consoleLog, nicConfig, ...(configPath ? { configPath } : {}) });
-              progress.line(`  ${a.details.guest.padEnd(12)} ready in ${r.readySec.toFixed(1)}s (${r.transport === 'agent or ssh' ? 'answered' : r.transport} ${r.agentSec.toFixed(1)}s)  ${r.addresses.join(', ')}`);
+              const r = await waitReady(exec, a.details.guest, a.details.domain, a.details.interfaces, {
+                timeoutSec: ctx.readyTimeoutSec,
+                consoleLog,
+                nicConfig,
+                ...(configPath ? { configPath } : {}),
+              });
+              progress.line(
+                `  ${a.details.guest.padEnd(12)} ready in ${r.readySec.toFixed(1)}s (${r.transport === 'agent or ssh' ? 'answered' : r.transport} ${r.agentSec.toFixed(1)}s)  ${r.addresses.join(', ')}`,
+              );
               return r;
             }),
           );
@@ -108,7 +117,9 @@ export async function applyUp(ctx: UpContext): Promise<UpReport> {
           await Promise.all(
             wave.map(async (a) => {
               progress.update(a.description);
-              await runRecorded(ctx, [a], () => doAction(ctx.host, a, { lab: ctx.lab.name, stateDir: ctx.plan.stateDir, uplinkTimeoutSec: ctx.uplinkTimeoutSec ?? 20, say: (t) => progress.update(t) }));
+              await runRecorded(ctx, [a], () =>
+                doAction(ctx.host, a, { lab: ctx.lab.name, stateDir: ctx.plan.stateDir, uplinkTimeoutSec: ctx.uplinkTimeoutSec ?? 20, say: (t) => progress.update(t) }),
+              );
               done.add(a.id);
             }),
           );

@@ -33,7 +33,9 @@ export interface LoadedLab {
 export function traceFor(opts: GlobalOptions): ((e: TraceEvent) => void) | undefined {
   if (!opts.verbose) return undefined;
   return (e) =>
-    process.stderr.write(`  $ ${e.argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ')}  ${e.skipped ? '[dry-run: skipped]' : `→ exit ${e.exitCode} in ${e.durationMs.toFixed(0)} ms`}\n`);
+    process.stderr.write(
+      `  $ ${e.argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ')}  ${e.skipped ? '[dry-run: skipped]' : `→ exit ${e.exitCode} in ${e.durationMs.toFixed(0)} ms`}\n`,
+    );
 }
 
 /** Reads and validates the lab file (exit 2 with every problem when it is invalid). */

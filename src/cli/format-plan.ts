@@ -26,8 +26,22 @@ export function formatPlan(plan: Plan, opts: { verbose: boolean }): string {
       lines.push(`  ${a.satisfied ? '=' : '+'} ${String(n).padStart(2)}. ${a.description}${a.satisfied ? '  (already in place)' : ''}`);
       if (opts.verbose) {
         const d = a.details;
-        if (d.kind === 'guest.config') for (const f of d.files) lines.push(`        --- ${f.path} (mode ${f.mode.toString(8)})`, ...f.content.trimEnd().split('\n').map((l) => `        | ${l}`));
-        if (d.kind === 'libvirt.network' || d.kind === 'domain.define') lines.push(...d.xml.trimEnd().split('\n').map((l) => `        | ${l}`));
+        if (d.kind === 'guest.config')
+          for (const f of d.files)
+            lines.push(
+              `        --- ${f.path} (mode ${f.mode.toString(8)})`,
+              ...f.content
+                .trimEnd()
+                .split('\n')
+                .map((l) => `        | ${l}`),
+            );
+        if (d.kind === 'libvirt.network' || d.kind === 'domain.define')
+          lines.push(
+            ...d.xml
+              .trimEnd()
+              .split('\n')
+              .map((l) => `        | ${l}`),
+          );
         if (a.dependsOn.length) lines.push(`        after: ${a.dependsOn.join(', ')}`);
       }
     }
@@ -37,7 +51,12 @@ export function formatPlan(plan: Plan, opts: { verbose: boolean }): string {
     lines.push('', `${plan.conflicts.length} conflict${plan.conflicts.length === 1 ? '' : 's'} block this plan:`);
     for (const c of plan.conflicts) lines.push(`  ✗ ${c.message}`, `    fix: ${c.hint}`);
   }
-  lines.push('', todo.length ? `${todo.length} change${todo.length === 1 ? '' : 's'} to make, ${plan.actions.length - todo.length} already in place.` : 'Nothing to change: the lab is up as described.');
+  lines.push(
+    '',
+    todo.length
+      ? `${todo.length} change${todo.length === 1 ? '' : 's'} to make, ${plan.actions.length - todo.length} already in place.`
+      : 'Nothing to change: the lab is up as described.',
+  );
   if (!opts.verbose && todo.length) lines.push('Run with --verbose to see every file and XML document.');
   return lines.join('\n');
 }

@@ -18,7 +18,12 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'validate', summary: 'check the lab file (and its images) without touching the host; exit 0 or 2', module: './commands/validate.js', register: 'registerValidate' },
   { name: 'plan', summary: 'show every change `vlab up` would make, without making any', module: './commands/plan.js', register: 'registerPlan' },
   { name: 'up', summary: 'build the lab: bridges, forwarding and NAT, libvirt networks, overlays, guest config, domains', module: './commands/up.js', register: 'registerUp' },
-  { name: 'verify', summary: 'ping from inside every guest: gateways, each other, outside targets (reachable or, for isolated networks, not)', module: './commands/verify.js', register: 'registerVerify' },
+  {
+    name: 'verify',
+    summary: 'ping from inside every guest: gateways, each other, outside targets (reachable or, for isolated networks, not)',
+    module: './commands/verify.js',
+    register: 'registerVerify',
+  },
   { name: 'down', summary: 'remove the lab and every host change it made (from its journal; the lab file is optional)', module: './commands/down.js', register: 'registerDown' },
   { name: 'status', summary: 'networks and guests of an up lab, as the host sees them now', module: './commands/status.js', register: 'registerStatus' },
   { name: 'ls', summary: 'list the labs that are up on this host', module: './commands/status.js', register: 'registerLs' },
@@ -28,7 +33,13 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'unpersist', summary: 'remove what `vlab persist` made; the lab stays up', module: './commands/persist.js', register: 'registerPersist' },
   { name: 'restore', summary: 'bring an up lab back from its recorded state after a reboot', module: './commands/persist.js', register: 'registerPersist' },
   { name: 'cache', summary: 'list or clear the image facts vlab keeps in /var/cache/vlab', module: './commands/cache.js', register: 'registerCache' },
-  { name: '__uplink-watchdog', summary: 'internal: roll a bridged uplink back unless vlab confirms it in time', module: './commands/watchdog.js', register: 'registerWatchdog', hidden: true },
+  {
+    name: '__uplink-watchdog',
+    summary: 'internal: roll a bridged uplink back unless vlab confirms it in time',
+    module: './commands/watchdog.js',
+    register: 'registerWatchdog',
+    hidden: true,
+  },
 ];
 
 /** Printed after the command list of `vlab --help`. */

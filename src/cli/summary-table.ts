@@ -5,14 +5,29 @@ import { consoleLogPath, type LabPaths } from '../plan/paths.js';
 
 export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => '  ' + r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map(
+      (r) =>
+        '  ' +
+        r
+          .map((c, i) => c.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function renderSummaryTable(lab: Lab, ready: ReadyResult[], paths: LabPaths): string {
   const rows = [['GUEST', 'ADDRESSES', 'STATE', 'BOOT', 'CONSOLE LOG']];
   for (const g of lab.guests) {
     const r = ready.find((x) => x.guest === g.name);
-    rows.push([g.name, r ? r.addresses.join(', ') : g.interfaces.map((i) => i.address ?? (i.unconfigured ? 'none' : 'dhcp')).join(', '), r ? 'ready' : 'running', r ? `${r.readySec.toFixed(1)}s` : '-', consoleLogPath(paths, g.name)]);
+    rows.push([
+      g.name,
+      r ? r.addresses.join(', ') : g.interfaces.map((i) => i.address ?? (i.unconfigured ? 'none' : 'dhcp')).join(', '),
+      r ? 'ready' : 'running',
+      r ? `${r.readySec.toFixed(1)}s` : '-',
+      consoleLogPath(paths, g.name),
+    ]);
   }
   return table(rows);
 }

@@ -54,7 +54,10 @@ export class AgentExec implements GuestExec {
       const s = (await this.libvirt.agentCommand(domain, { execute: 'guest-exec-status', arguments: { pid } }, callSec())) as GuestExecStatus;
       if (s?.exited) return execResult(s);
       if (Date.now() >= deadline) {
-        throw new HostError(`guest ${domain}: \`${argv.join(' ')}\` still running after ${timeoutMs} ms (guest pid ${pid})`, 'raise the timeout, or check the guest is not overloaded');
+        throw new HostError(
+          `guest ${domain}: \`${argv.join(' ')}\` still running after ${timeoutMs} ms (guest pid ${pid})`,
+          'raise the timeout, or check the guest is not overloaded',
+        );
       }
       await sleep(wait);
       wait = Math.min(wait * 2, 250);

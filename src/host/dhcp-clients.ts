@@ -34,7 +34,10 @@ export function findDhcpClients(ifname: string): DhcpClientFact[] {
     if (!/^\d+$/.test(entry)) continue;
     let argv: string[];
     try {
-      argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter((a, i, all) => a !== '' || i < all.length - 1);
+      argv = fs
+        .readFileSync(`/proc/${entry}/cmdline`, 'utf8')
+        .split('\0')
+        .filter((a, i, all) => a !== '' || i < all.length - 1);
     } catch {
       continue;
     }

@@ -35,7 +35,17 @@ async function libvirtFacts(host: Host): Promise<LibvirtFacts> {
     return { available: true, networks, domains };
   } catch (e) {
     const msg = (e as Error).message ?? String(e);
-    return { available: false, error: msg.split('\n').map((l) => l.trim()).filter(Boolean).slice(-1)[0] ?? msg, networks: [], domains: [] };
+    return {
+      available: false,
+      error:
+        msg
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean)
+          .slice(-1)[0] ?? msg,
+      networks: [],
+      domains: [],
+    };
   }
 }
 

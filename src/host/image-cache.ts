@@ -14,7 +14,12 @@ export function cacheRoot(env: string | undefined = process.env.VLAB_CACHE_DIR):
   return path.resolve(env || '/var/cache/vlab');
 }
 
-const keyOf = (id: ImageIdentity) => crypto.createHash('sha256').update(JSON.stringify([id.path, id.size, id.mtimeMs, id.ino])).digest('hex').slice(0, 32);
+const keyOf = (id: ImageIdentity) =>
+  crypto
+    .createHash('sha256')
+    .update(JSON.stringify([id.path, id.size, id.mtimeMs, id.ino]))
+    .digest('hex')
+    .slice(0, 32);
 
 export class ImageCache {
   constructor(private readonly root: string = cacheRoot()) {}

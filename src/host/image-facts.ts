@@ -13,7 +13,13 @@ import type { ImageInspection } from './disks/types.js';
 import { ImageCache } from './image-cache.js';
 
 /** Inspections by image name, for the images of guests whose disks vlab writes. */
-export async function gatherImageFacts(lab: Lab, images: HostFacts['images'], host: Pick<Host, 'inspector'>, cache = new ImageCache(), env = process.env): Promise<NonNullable<HostFacts['imageFacts']>> {
+export async function gatherImageFacts(
+  lab: Lab,
+  images: HostFacts['images'],
+  host: Pick<Host, 'inspector'>,
+  cache = new ImageCache(),
+  env = process.env,
+): Promise<NonNullable<HostFacts['imageFacts']>> {
   const out: NonNullable<HostFacts['imageFacts']> = {};
   const wanted = new Set(
     lab.guests

@@ -87,7 +87,11 @@ async function diskInfo(img: LabImage, disk: string, qemuImg: QemuImg, base: Omi
   try {
     info = await qemuImg.info(disk);
   } catch (e) {
-    return problem(img.name, `cannot read disk image ${disk}: ${(e as Error).message.split('\n').slice(-1)[0]?.trim()}`, 'is it a disk image? `qemu-img info FILE` must be able to read it');
+    return problem(
+      img.name,
+      `cannot read disk image ${disk}: ${(e as Error).message.split('\n').slice(-1)[0]?.trim()}`,
+      'is it a disk image? `qemu-img info FILE` must be able to read it',
+    );
   }
   if (info.format !== 'qcow2') {
     const out = disk.replace(/\.[^./]*$/, '') + '.qcow2';
@@ -104,7 +108,8 @@ async function resolveOne(img: LabImage, qemuImg: QemuImg): Promise<ImageInfo | 
     return problem(img.name, `${img.path} does not exist`, 'give a folder holding image.yaml, or a .qcow2 file (relative paths are relative to the lab file)');
   }
   if (!st.isDirectory()) {
-    if (!img.path.endsWith('.qcow2')) return problem(img.name, `${img.path} is neither a folder with image.yaml nor a .qcow2 file`, `convert it: qemu-img convert -O qcow2 ${img.path} ${img.path}.qcow2`);
+    if (!img.path.endsWith('.qcow2'))
+      return problem(img.name, `${img.path} is neither a folder with image.yaml nor a .qcow2 file`, `convert it: qemu-img convert -O qcow2 ${img.path} ${img.path}.qcow2`);
     return diskInfo(img, img.path, qemuImg, {});
   }
   const yamlPath = path.join(img.path, 'image.yaml');
@@ -128,7 +133,12 @@ async function resolveOne(img: LabImage, qemuImg: QemuImg): Promise<ImageInfo | 
     const v = y[k];
     if (v && !fs.existsSync(abs(v))) missing.push(`${k} ${abs(v)}`);
   }
-  if (missing.length) return problem(img.name, `${missing.join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist (named in ${yamlPath})`, buildHint ?? 'fix the path in image.yaml (relative to its folder)');
+  if (missing.length)
+    return problem(
+      img.name,
+      `${missing.join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist (named in ${yamlPath})`,
+      buildHint ?? 'fix the path in image.yaml (relative to its folder)',
+    );
   const base: Omit<ImageInfo, 'format' | 'virtualSize' | 'disk' | 'name'> = {};
   if (y.kernel) base.kernel = abs(y.kernel);
   if (y.initrd) base.initrd = abs(y.initrd);

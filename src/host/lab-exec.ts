@@ -56,7 +56,10 @@ export class LabExec implements GuestExec {
       return await via.exec(domain, argv, opts);
     } catch (e) {
       if (!(e instanceof HostError)) throw e;
-      throw new HostError(`guest ${domain}: the guest agent does not answer, and ${e.message.replace(/^guest \S+: /, '')}`, 'check the guest has booted and runs qemu-guest-agent or an SSH server (`vlab status`, its console log)');
+      throw new HostError(
+        `guest ${domain}: the guest agent does not answer, and ${e.message.replace(/^guest \S+: /, '')}`,
+        'check the guest has booted and runs qemu-guest-agent or an SSH server (`vlab status`, its console log)',
+      );
     }
   }
 

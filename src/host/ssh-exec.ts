@@ -37,38 +37,59 @@ export function remoteCommand(argv: string[]): string {
 export function sshArgv(t: SshTarget, argv: string[], opts: { connectTimeoutSec: number; stdin: boolean }): string[] {
   return [
     'ssh',
-    '-F', '/dev/null',
-    '-i', t.clientKey,
-    '-o', 'IdentitiesOnly=yes',
-    '-o', 'IdentityAgent=none',
-    '-o', 'BatchMode=yes',
-    '-o', 'StrictHostKeyChecking=yes',
-    '-o', `UserKnownHostsFile=${t.knownHosts}`,
-    '-o', 'GlobalKnownHostsFile=/dev/null',
-    '-o', `HostKeyAlias=${t.alias}`,
-    '-o', 'HostKeyAlgorithms=ssh-ed25519',
-    '-o', `ConnectTimeout=${opts.connectTimeoutSec}`,
-    '-o', 'ServerAliveInterval=5',
-    '-o', 'ServerAliveCountMax=3',
-    '-o', 'LogLevel=ERROR',
+    '-F',
+    '/dev/null',
+    '-i',
+    t.clientKey,
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'IdentityAgent=none',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    `UserKnownHostsFile=${t.knownHosts}`,
+    '-o',
+    'GlobalKnownHostsFile=/dev/null',
+    '-o',
+    `HostKeyAlias=${t.alias}`,
+    '-o',
+    'HostKeyAlgorithms=ssh-ed25519',
+    '-o',
+    `ConnectTimeout=${opts.connectTimeoutSec}`,
+    '-o',
+    'ServerAliveInterval=5',
+    '-o',
+    'ServerAliveCountMax=3',
+    '-o',
+    'LogLevel=ERROR',
     '-T',
     ...(opts.stdin ? [] : ['-n']),
-    '-p', String(t.port ?? 22),
-    '-l', t.user ?? 'root',
+    '-p',
+    String(t.port ?? 22),
+    '-l',
+    t.user ?? 'root',
     t.address,
     remoteCommand(argv.length ? argv : ['true']),
   ];
 }
 
 /** ssh's own failures (exit 255 with one of these) as opposed to a remote command's exit 255. */
-const SSH_FAILURE = /^(ssh: |kex_exchange_identification|Connection (refused|timed out|closed|reset)|Host key verification failed|.*Permission denied \(|.*No route to host|.*Network is unreachable|banner exchange)/m;
+const SSH_FAILURE =
+  /^(ssh: |kex_exchange_identification|Connection (refused|timed out|closed|reset)|Host key verification failed|.*Permission denied \(|.*No route to host|.*Network is unreachable|banner exchange)/m;
 
 /**
  * The line of ssh's stderr that says what went wrong: the line SSH_FAILURE matches (a changed
  * host key comes after a banner of `@` lines and advice), else the first line that is not a banner.
  */
 export function sshReason(stderr: string): string {
-  const lines = stderr.replace(/\r/g, '').split('\n').map((l) => l.trim()).filter((l) => l && !/^@+$/.test(l));
+  const lines = stderr
+    .replace(/\r/g, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^@+$/.test(l));
   return lines.find((l) => SSH_FAILURE.test(l)) ?? lines[0] ?? 'no message';
 }
 
@@ -99,7 +120,10 @@ export class SshExec implements GuestExec {
       throw new HostError(`guest ${domain}: \`${argv.join(' ')}\` over ssh still running after ${timeoutMs} ms`, 'raise the timeout, or check the guest is not overloaded');
     }
     if (r.exitCode === 255 && SSH_FAILURE.test(r.stderr)) {
-      throw new HostError(`guest ${domain}: ssh to ${t.user ?? 'root'}@${t.address} failed: ${sshReason(r.stderr)}`, 'check the guest runs an SSH server and is up (`vlab status`)');
+      throw new HostError(
+        `guest ${domain}: ssh to ${t.user ?? 'root'}@${t.address} failed: ${sshReason(r.stderr)}`,
+        'check the guest runs an SSH server and is up (`vlab status`)',
+      );
     }
     return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
   }

@@ -19,7 +19,7 @@ export class SshKeygenCommand implements SshKeygen {
     fs.rmSync(file, { force: true });
     fs.rmSync(`${file}.pub`, { force: true });
     await this.run(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', file], {
-      hint: 'vlab needs OpenSSH\'s ssh-keygen for the ssh transport: apt-get install openssh-client',
+      hint: "vlab needs OpenSSH's ssh-keygen for the ssh transport: apt-get install openssh-client",
     });
   }
 

@@ -43,7 +43,12 @@ export async function virshWithXmlFile(run: RunFn, uri: string, args: string[], 
   try {
     const file = path.join(dir, 'object.xml');
     fs.writeFileSync(file, xml, { mode: 0o600 });
-    return await virsh(run, uri, args.map((a) => (a === '{}' ? file : a)), opts);
+    return await virsh(
+      run,
+      uri,
+      args.map((a) => (a === '{}' ? file : a)),
+      opts,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -37,7 +37,9 @@ export interface PersistPlan {
 
 /** The directories the files of `mode` live in (so the caller can say which are missing). */
 export function persistDirs(lab: string, mode: PersistMode): string[] {
-  return mode === 'systemd' ? [path.posix.dirname(unitPath(lab)), path.posix.dirname(unitWantsLink(lab))] : [path.posix.dirname(interfacesPath(lab)), path.posix.dirname(rulesPath(lab))];
+  return mode === 'systemd'
+    ? [path.posix.dirname(unitPath(lab)), path.posix.dirname(unitWantsLink(lab))]
+    : [path.posix.dirname(interfacesPath(lab)), path.posix.dirname(rulesPath(lab))];
 }
 
 type StateView = Pick<LabState, 'lab' | 'spec' | 'entries'>;
@@ -97,17 +99,33 @@ export function planPersist(state: StateView, mode: PersistMode, input: PersistI
       'guests are started by vlab restore, not marked autostart: libvirtd starts before the unit and would try to boot them before their bridges exist',
     );
     const uplinks = state.spec.networks.filter((n) => n.uplink);
-    if (uplinks.length) notes.push(`bridged uplinks ${uplinks.map((n) => `${n.bridge} (${n.uplink})`).join(', ')}: vlab restore moves the NIC into the bridge again at boot, with the same check and rollback as up; a DHCP client or network manager owning the NIC may undo it (docs/uplink.md)`);
+    if (uplinks.length)
+      notes.push(
+        `bridged uplinks ${uplinks.map((n) => `${n.bridge} (${n.uplink})`).join(', ')}: vlab restore moves the NIC into the bridge again at boot, with the same check and rollback as up; a DHCP client or network manager owning the NIC may undo it (docs/uplink.md)`,
+      );
   } else {
     const rules = journalRules(state);
     const ids: string[] = [];
-    if (rules.length) ids.push(file(rulesPath(lab), renderRules(lab, rules), 0o644, 'the lab\'s tagged rules for iptables-restore --noflush'));
-    ids.push(file(interfacesPath(lab), renderIfupdown({ lab, networks: state.spec.networks, ...(rules.length ? { rulesFile: rulesPath(lab) } : {}) }), 0o644, `ifupdown stanzas for ${ifupdownBridges(state.spec.networks).join(', ') || 'no bridge'}`, [...ids]));
+    if (rules.length) ids.push(file(rulesPath(lab), renderRules(lab, rules), 0o644, "the lab's tagged rules for iptables-restore --noflush"));
+    ids.push(
+      file(
+        interfacesPath(lab),
+        renderIfupdown({ lab, networks: state.spec.networks, ...(rules.length ? { rulesFile: rulesPath(lab) } : {}) }),
+        0o644,
+        `ifupdown stanzas for ${ifupdownBridges(state.spec.networks).join(', ') || 'no bridge'}`,
+        [...ids],
+      ),
+    );
     for (const n of networks) autostart('network', n, []);
     for (const d of domains) autostart('domain', d, []);
-    notes.push(`at boot, networking.service (\`ifup -a\`) brings back ${ifupdownBridges(state.spec.networks).join(', ')} with addresses, rules and ip_forward; libvirtd then autostarts the libvirt networks and guests (nothing waits for the guests to be ready)`);
+    notes.push(
+      `at boot, networking.service (\`ifup -a\`) brings back ${ifupdownBridges(state.spec.networks).join(', ')} with addresses, rules and ip_forward; libvirtd then autostarts the libvirt networks and guests (nothing waits for the guests to be ready)`,
+    );
     const uplinks = state.spec.networks.filter((n) => n.uplink);
-    if (uplinks.length) notes.push(`bridged uplinks are out of scope for the ifupdown mode: ${uplinks.map((n) => `${n.bridge} (${n.uplink})`).join(', ')} will not come back at boot; use --mode systemd`);
+    if (uplinks.length)
+      notes.push(
+        `bridged uplinks are out of scope for the ifupdown mode: ${uplinks.map((n) => `${n.bridge} (${n.uplink})`).join(', ')} will not come back at boot; use --mode systemd`,
+      );
   }
   return { mode, actions, notes };
 }

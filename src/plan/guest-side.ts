@@ -71,7 +71,10 @@ export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 't
     const ssh = usesSsh(exec) ? placeholderMaterial(lab.name, guest.name) : undefined;
     const inspected = facts.imageFacts?.[guest.image];
     const inspection = inspected && !('error' in inspected) ? inspected : undefined;
-    const route: DiskRoute = inspection?.route ?? { kind: 'libguestfs', reason: inspected && 'error' in inspected ? `the image could not be read directly: ${inspected.error}` : 'the image was not inspected' };
+    const route: DiskRoute = inspection?.route ?? {
+      kind: 'libguestfs',
+      reason: inspected && 'error' in inspected ? `the image could not be read directly: ${inspected.error}` : 'the image was not inspected',
+    };
     const choice = chooseStack(guest, image, inspection);
     if (choice.stack === 'auto' && !choice.detect) {
       conflicts.push({
@@ -120,12 +123,31 @@ export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 't
     });
     const template = facts.templates[guest.template ?? 'default'];
     if (template === undefined) {
-      conflicts.push({ kind: 'template-missing', message: `guest '${guest.name}': domain template ${guest.template ?? 'templates/domain.xml'} could not be read`, hint: 'check the template: path' });
+      conflicts.push({
+        kind: 'template-missing',
+        message: `guest '${guest.name}': domain template ${guest.template ?? 'templates/domain.xml'} could not be read`,
+        hint: 'check the template: path',
+      });
       continue;
     }
     const consoleLog = consoleLogPath(paths, guest.name);
-    const xml = await renderDomainXml({ lab, guest, image, domainType: accel === 'kvm' ? 'kvm' : 'qemu', overlayPath: overlay, consoleLogPath: consoleLog, template, ...(seedIso ? { seedIsoPath: seedIso } : {}) });
-    const netIds = [...new Set(guest.interfaces.map((i) => i.network))].map((n) => `libvirt.network:${libvirtNetworkName(lab, lab.networks.find((x) => x.name === n)!)}`);
+    const xml = await renderDomainXml({
+      lab,
+      guest,
+      image,
+      domainType: accel === 'kvm' ? 'kvm' : 'qemu',
+      overlayPath: overlay,
+      consoleLogPath: consoleLog,
+      template,
+      ...(seedIso ? { seedIsoPath: seedIso } : {}),
+    });
+    const netIds = [...new Set(guest.interfaces.map((i) => i.network))].map(
+      (n) =>
+        `libvirt.network:${libvirtNetworkName(
+          lab,
+          lab.networks.find((x) => x.name === n)!,
+        )}`,
+    );
     const defineId = `domain.define:${dom}`;
     actions.push({
       id: defineId,
@@ -156,7 +178,16 @@ export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 't
       description: `wait for ${guest.name} to answer (${exec.mode === 'auto' && exec.sshAddress ? 'agent or ssh' : exec.mode}) and confirm ${guest.interfaces.map((i) => `${i.mac}=${i.address ?? (i.unconfigured ? 'none' : 'dhcp')}`).join(', ')}`,
       dependsOn: [startId],
       satisfied: defined && !!domFact?.active,
-      details: { kind: 'guest.ready', guest: guest.name, domain: dom, interfaces: guest.interfaces.map((i) => ({ mac: i.mac, ...(i.address ? { address: i.address, prefix: i.prefix } : {}), ...(i.unconfigured ? { unconfigured: true as const } : {}) })) },
+      details: {
+        kind: 'guest.ready',
+        guest: guest.name,
+        domain: dom,
+        interfaces: guest.interfaces.map((i) => ({
+          mac: i.mac,
+          ...(i.address ? { address: i.address, prefix: i.prefix } : {}),
+          ...(i.unconfigured ? { unconfigured: true as const } : {}),
+        })),
+      },
     });
   }
   return actions;

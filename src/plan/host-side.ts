@@ -78,11 +78,24 @@ export async function hostActions(lab: Lab, facts: HostFacts): Promise<Action[]>
         target: net.uplink,
         description:
           `move ${net.uplink} into bridge ${net.bridge} with its addresses (${move.addresses.map((a) => a.cidr).join(', ') || 'none'}) and routes in one \`ip -batch\`` +
-          (facts.dhcpClients?.some((c) => c.ifname === net.uplink) ? `; its DHCP client (${facts.dhcpClients.filter((c) => c.ifname === net.uplink).map((c) => c.argv[0]).join(', ')}) moves too` : '') +
+          (facts.dhcpClients?.some((c) => c.ifname === net.uplink)
+            ? `; its DHCP client (${facts.dhcpClients
+                .filter((c) => c.ifname === net.uplink)
+                .map((c) => c.argv[0])
+                .join(', ')}) moves too`
+            : '') +
           (move.check ? `, then prove ${move.check} still answers or roll back` : ', with no address to check (set uplink_check)'),
         dependsOn: [createId],
         satisfied: ours && nic?.master === net.bridge,
-        details: { kind: 'uplink.attach', bridge: net.bridge, uplink: net.uplink, ...(nic?.mac ? { mac: nic.mac } : {}), attach: move.attach, detach: move.detach, ...(move.check ? { check: move.check } : {}) },
+        details: {
+          kind: 'uplink.attach',
+          bridge: net.bridge,
+          uplink: net.uplink,
+          ...(nic?.mac ? { mac: nic.mac } : {}),
+          attach: move.attach,
+          detach: move.detach,
+          ...(move.check ? { check: move.check } : {}),
+        },
       });
       last = id;
     }

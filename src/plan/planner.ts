@@ -25,7 +25,8 @@ export async function planLab(lab: Lab, facts: HostFacts): Promise<Plan> {
   const ids = new Set(actions.map((a) => a.id));
   for (const a of actions) a.dependsOn = [...new Set(a.dependsOn.filter((d) => ids.has(d)))];
   const notes: string[] = [];
-  if (facts.iptables.forwardPolicy === 'DROP') notes.push('the FORWARD chain policy is DROP (a Docker host?): vlab adds tagged ACCEPT rules for its networks and removes them at down');
+  if (facts.iptables.forwardPolicy === 'DROP')
+    notes.push('the FORWARD chain policy is DROP (a Docker host?): vlab adds tagged ACCEPT rules for its networks and removes them at down');
   if (accel === 'tcg' && lab.accel === 'auto') notes.push(`guests run under TCG (software emulation): ${facts.accel.reason}`);
   return { lab: lab.name, stateDir: labPaths(facts.stateRoot, lab.name).dir, accel, actions, conflicts, notes };
 }

@@ -35,7 +35,25 @@ export const ROOT_DISK_DEV = 'vda';
 /** virtio-serial port name the qemu guest agent listens on. */
 export const AGENT_CHANNEL = 'org.qemu.guest_agent.0';
 
-const DOMAIN_ORDER = ['name', 'uuid', 'title', 'description', 'metadata', 'maxMemory', 'memory', 'currentMemory', 'vcpu', 'os', 'features', 'cpu', 'clock', 'on_poweroff', 'on_reboot', 'on_crash', 'devices'];
+const DOMAIN_ORDER = [
+  'name',
+  'uuid',
+  'title',
+  'description',
+  'metadata',
+  'maxMemory',
+  'memory',
+  'currentMemory',
+  'vcpu',
+  'os',
+  'features',
+  'cpu',
+  'clock',
+  'on_poweroff',
+  'on_reboot',
+  'on_crash',
+  'devices',
+];
 const OS_ORDER = ['type', 'loader', 'nvram', 'kernel', 'initrd', 'cmdline', 'boot'];
 const DEVICE_ORDER = ['emulator', 'disk', 'controller', 'interface', 'serial', 'console', 'channel', 'input', 'graphics', 'video', 'rng', 'memballoon'];
 
@@ -106,11 +124,14 @@ function setDevices(devices: XmlNode, input: DomainInput, machine: string): void
     if (!input.lab.networks.some((n) => n.name === nic.network)) {
       throw new BugError(`guest ${input.guest.name} interface ${nic.index} names unknown network ${nic.network}`);
     }
-    return el({ type: 'network' }, {
-      mac: [el({ address: nic.mac })],
-      source: [el({ network: libvirtNetworkName(input.lab, nic.network) })],
-      model: [el({ type: 'virtio' })],
-    });
+    return el(
+      { type: 'network' },
+      {
+        mac: [el({ address: nic.mac })],
+        source: [el({ network: libvirtNetworkName(input.lab, nic.network) })],
+        model: [el({ type: 'virtio' })],
+      },
+    );
   });
   if (devices.interface.length === 0) delete devices.interface;
 
@@ -133,18 +154,24 @@ function setDevices(devices: XmlNode, input: DomainInput, machine: string): void
  */
 function rootDisk(overlayPath: string, basePath: string): XmlNode {
   const noRelabel = { seclabel: [el({ model: 'dac', relabel: 'no' })] };
-  return el({ type: 'file', device: 'disk' }, {
-    driver: [el({ name: 'qemu', type: 'qcow2' })],
-    source: [el({ file: overlayPath })],
-    backingStore: [
-      el({ type: 'file' }, {
-        format: [el({ type: 'qcow2' })],
-        source: [el({ file: basePath }, noRelabel)],
-        backingStore: [el()],
-      }),
-    ],
-    target: [el({ dev: ROOT_DISK_DEV, bus: 'virtio' })],
-  });
+  return el(
+    { type: 'file', device: 'disk' },
+    {
+      driver: [el({ name: 'qemu', type: 'qcow2' })],
+      source: [el({ file: overlayPath })],
+      backingStore: [
+        el(
+          { type: 'file' },
+          {
+            format: [el({ type: 'qcow2' })],
+            source: [el({ file: basePath }, noRelabel)],
+            backingStore: [el()],
+          },
+        ),
+      ],
+      target: [el({ dev: ROOT_DISK_DEV, bus: 'virtio' })],
+    },
+  );
 }
 
 /** The machine type the template asks for (`pc` when it names none). */
@@ -160,10 +187,13 @@ function isI440fx(machine: string): boolean {
 /** The seed ISO as a read-only cdrom: IDE on i440fx (`pc*`), SATA elsewhere (q35 has no IDE). */
 function seedCdrom(isoPath: string, machine: string): XmlNode {
   const target = isI440fx(machine) ? el({ dev: 'hdc', bus: 'ide' }) : el({ dev: 'sda', bus: 'sata' });
-  return el({ type: 'file', device: 'cdrom' }, {
-    driver: [el({ name: 'qemu', type: 'raw' })],
-    source: [el({ file: isoPath })],
-    target: [target],
-    readonly: [{}],
-  });
+  return el(
+    { type: 'file', device: 'cdrom' },
+    {
+      driver: [el({ name: 'qemu', type: 'raw' })],
+      source: [el({ file: isoPath })],
+      target: [target],
+      readonly: [{}],
+    },
+  );
 }

@@ -83,7 +83,11 @@ export function setChildren(node: XmlNode, tag: string, list: XmlNode[]): void {
 
 /** Removes the children named `tag` for which `drop` is true. */
 export function removeChildren(node: XmlNode, tag: string, drop: (n: XmlNode) => boolean = () => true): void {
-  setChildren(node, tag, children(node, tag).filter((n) => !drop(n)));
+  setChildren(
+    node,
+    tag,
+    children(node, tag).filter((n) => !drop(n)),
+  );
 }
 
 /** An attribute's value, if set. */

@@ -29,7 +29,7 @@ export function parseCidr(text: string): { address: number; prefix: number } | u
 }
 
 export function maskOf(prefix: number): number {
-  return prefix === 0 ? 0 : (0xffffffff - (2 ** (32 - prefix) - 1));
+  return prefix === 0 ? 0 : 0xffffffff - (2 ** (32 - prefix) - 1);
 }
 
 export function netmask(prefix: number): string {

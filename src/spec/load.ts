@@ -21,7 +21,14 @@ export function parseLab(text: string, labPath: string): Lab {
           const key = text.slice(e.pos[0]).split('\n')[0]!.split(':')[0]!.trim();
           return { file: labPath, line: pos.line, column: pos.col, path: '', message: `YAML syntax: duplicate key '${key}'`, hint: yamlHint(e.code) };
         }
-        return { file: labPath, line: pos.line, column: pos.col, path: '', message: `YAML syntax: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, hint: yamlHint(e.code) };
+        return {
+          file: labPath,
+          line: pos.line,
+          column: pos.col,
+          path: '',
+          message: `YAML syntax: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
+          hint: yamlHint(e.code),
+        };
       }),
     );
   }

@@ -10,9 +10,9 @@ export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,15}$/;
 export const BRIDGE_PATTERN = /^[A-Za-z0-9_.-]{1,15}$/;
 export const MAC_PATTERN = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
 
-const netconfig = z.enum(NETCONFIG_KINDS as [string, ...string[]]).describe(
-  'Guest network stack vlab writes configuration for; `auto` inspects the disk (or uses the image\'s default).',
-);
+const netconfig = z
+  .enum(NETCONFIG_KINDS as [string, ...string[]])
+  .describe("Guest network stack vlab writes configuration for; `auto` inspects the disk (or uses the image's default).");
 
 export const InterfaceSchema = z
   .strictObject({
@@ -21,12 +21,14 @@ export const InterfaceSchema = z
       .string()
       .optional()
       .describe(
-        'Static IPv4 address, bare (`172.16.0.2`) or with the network\'s prefix (`172.16.0.2/16`). Omit for DHCP. ' +
+        "Static IPv4 address, bare (`172.16.0.2`) or with the network's prefix (`172.16.0.2/16`). Omit for DHCP. " +
           '`none`: the NIC is attached and named but gets no address at all (no DHCP, no static IPv4, no IPv6 link-local or router advertisements where the stack allows), overriding any default of the image that would configure it; it never carries the default route.',
       ),
-    mac: z.string().regex(MAC_PATTERN, 'must look like 52:54:00:12:34:56').optional().describe(
-      'MAC address. Default: derived deterministically from lab, guest and NIC index (52:54:00:xx:xx:xx).',
-    ),
+    mac: z
+      .string()
+      .regex(MAC_PATTERN, 'must look like 52:54:00:12:34:56')
+      .optional()
+      .describe('MAC address. Default: derived deterministically from lab, guest and NIC index (52:54:00:xx:xx:xx).'),
   })
   .describe('One virtio NIC.');
 
@@ -38,13 +40,13 @@ export const NetworkSchema = z
       .optional()
       .describe('Host bridge name (at most 15 characters). Default: derived from lab and network names, unique.'),
     cidr: z.string().optional().describe('IPv4 network, e.g. `172.16.0.0/16` (host bits must be zero).'),
-    gateway: z.string().optional().describe('Host address on the bridge, the guests\' gateway. Default: first usable address.'),
+    gateway: z.string().optional().describe("Host address on the bridge, the guests' gateway. Default: first usable address."),
     nat: z.boolean().default(false).describe('Forwarding plus `MASQUERADE -s CIDR ! -d CIDR` for traffic leaving the network.'),
     uplink: z.string().optional().describe('Physical NIC to enslave to the bridge (bridged uplink). Cannot be combined with nat.'),
     uplink_check: z
       .string()
       .optional()
-      .describe('Uplink only: an address that must answer once the NIC is on the bridge, else vlab rolls back. Default: the host\'s default gateway.'),
+      .describe("Uplink only: an address that must answer once the NIC is on the bridge, else vlab rolls back. Default: the host's default gateway."),
   })
   .describe('A host bridge and the libvirt network over it.');
 
@@ -54,7 +56,12 @@ export const GuestSchema = z
     memory: z.number().int().min(64).max(262144).default(512).describe('Memory in MiB (64-262144).'),
     vcpus: z.number().int().min(1).max(64).default(1).describe('Virtual CPUs (1-64).'),
     netconfig: netconfig.default('auto'),
-    exec: z.enum(['auto', 'agent', 'ssh']).default('auto').describe('How vlab runs commands in the guest (`vlab exec`, `verify`, the address check of `up`): `agent` = the qemu guest agent; `ssh` = SSH as root over the lab network with a key vlab makes per lab (needs an SSH server in the image and a static address on a network with cidr); `auto` = the agent when it answers, else SSH. Default: the image\'s `exec:`, else auto.'),
+    exec: z
+      .enum(['auto', 'agent', 'ssh'])
+      .default('auto')
+      .describe(
+        "How vlab runs commands in the guest (`vlab exec`, `verify`, the address check of `up`): `agent` = the qemu guest agent; `ssh` = SSH as root over the lab network with a key vlab makes per lab (needs an SSH server in the image and a static address on a network with cidr); `auto` = the agent when it answers, else SSH. Default: the image's `exec:`, else auto.",
+      ),
     template: z.string().optional().describe('Domain XML template file, relative to the lab file. Default: templates/domain.xml.'),
     interfaces: z.array(InterfaceSchema).min(1).max(8).describe('NICs in order: the first is eth0.'),
   })
@@ -74,10 +81,7 @@ export const LabFileSchema = z
     name: z.string().regex(NAME_PATTERN, 'is not a valid lab name').describe('Lab name: ^[a-z][a-z0-9-]{0,15}$. Prefixes everything vlab creates.'),
     accel: z.enum(['auto', 'kvm', 'tcg']).default('auto').describe('`auto` uses KVM where it works, else TCG (software emulation).'),
     networks: z.record(z.string(), NetworkSchema).describe('Networks by name.'),
-    images: z
-      .record(z.string(), z.string())
-      .default({})
-      .describe('Images by name: a folder holding image.yaml, or a .qcow2 path; relative to the lab file.'),
+    images: z.record(z.string(), z.string()).default({}).describe('Images by name: a folder holding image.yaml, or a .qcow2 path; relative to the lab file.'),
     guests: z.record(z.string(), GuestSchema).describe('Guests by name.'),
     verify: z
       .strictObject({

@@ -22,7 +22,6 @@ export function resolveLab(file: LabFile, labPath: string): { lab?: Lab; problem
   const add = (p: RawProblem) => problems.push(p);
   const dir = path.dirname(labPath);
 
-
   // Networks.
   const networks: LabNetwork[] = [];
   const cidrs = new Map<string, Cidr>();
@@ -33,14 +32,22 @@ export function resolveLab(file: LabFile, labPath: string): { lab?: Lab; problem
     const net: LabNetwork = { name, bridge: n.bridge ?? defaultBridgeName(file.name, name), nat: n.nat };
     if (n.uplink !== undefined) {
       net.uplink = n.uplink;
-      if (n.nat) add({ path: [...at, 'nat'], message: 'a network with an uplink cannot also have nat', hint: 'guests on a bridged uplink are on the LAN already: remove `nat: true` or the uplink' });
-      if (!/^[A-Za-z0-9_.-]{1,15}$/.test(n.uplink)) add({ path: [...at, 'uplink'], message: `'${n.uplink}' is not a valid interface name`, hint: 'the host NIC to bridge, as `ip link` shows it, e.g. eth0' });
+      if (n.nat)
+        add({
+          path: [...at, 'nat'],
+          message: 'a network with an uplink cannot also have nat',
+          hint: 'guests on a bridged uplink are on the LAN already: remove `nat: true` or the uplink',
+        });
+      if (!/^[A-Za-z0-9_.-]{1,15}$/.test(n.uplink))
+        add({ path: [...at, 'uplink'], message: `'${n.uplink}' is not a valid interface name`, hint: 'the host NIC to bridge, as `ip link` shows it, e.g. eth0' });
       if (n.uplink_check !== undefined) {
-        if (parseIp(n.uplink_check) === undefined) add({ path: [...at, 'uplink_check'], message: `'${n.uplink_check}' is not an IPv4 address`, hint: 'an address on the LAN that answers pings, e.g. your router' });
+        if (parseIp(n.uplink_check) === undefined)
+          add({ path: [...at, 'uplink_check'], message: `'${n.uplink_check}' is not an IPv4 address`, hint: 'an address on the LAN that answers pings, e.g. your router' });
         else net.uplinkCheck = n.uplink_check;
       }
     }
-    if (n.uplink_check !== undefined && n.uplink === undefined) add({ path: [...at, 'uplink_check'], message: 'uplink_check needs an uplink', hint: 'remove uplink_check, or add uplink: NIC' });
+    if (n.uplink_check !== undefined && n.uplink === undefined)
+      add({ path: [...at, 'uplink_check'], message: 'uplink_check needs an uplink', hint: 'remove uplink_check, or add uplink: NIC' });
     if (n.cidr !== undefined) {
       const c = parseCidr(n.cidr);
       if (!c) add({ path: [...at, 'cidr'], message: `'${n.cidr}' is not an IPv4 network`, hint: 'write it as address/prefix, e.g. 172.16.0.0/16' });
@@ -51,7 +58,8 @@ export function resolveLab(file: LabFile, labPath: string): { lab?: Lab; problem
         if (network !== c.address) add({ path: [...at, 'cidr'], message: `'${n.cidr}' has host bits set`, hint: `did you mean ${formatCidr(cidr)}?` });
         else {
           for (const [other, oc] of cidrs) {
-            if (overlaps(cidr, oc)) add({ path: [...at, 'cidr'], message: `${n.cidr} overlaps network '${other}' (${formatCidr(oc)})`, hint: 'give each network its own address range' });
+            if (overlaps(cidr, oc))
+              add({ path: [...at, 'cidr'], message: `${n.cidr} overlaps network '${other}' (${formatCidr(oc)})`, hint: 'give each network its own address range' });
           }
           cidrs.set(name, cidr);
           net.cidr = formatCidr(cidr);
@@ -65,7 +73,8 @@ export function resolveLab(file: LabFile, labPath: string): { lab?: Lab; problem
       }
     } else {
       if (n.gateway !== undefined) add({ path: [...at, 'gateway'], message: 'a gateway needs a cidr', hint: 'add `cidr:` to this network' });
-      if (n.uplink === undefined) add({ path: at, atKey: true, message: `network '${name}' needs a cidr (routed or isolated) or an uplink (bridged)`, hint: 'add `cidr: 172.16.0.0/16` for example' });
+      if (n.uplink === undefined)
+        add({ path: at, atKey: true, message: `network '${name}' needs a cidr (routed or isolated) or an uplink (bridged)`, hint: 'add `cidr: 172.16.0.0/16` for example' });
       if (n.nat && n.uplink === undefined) add({ path: [...at, 'nat'], message: 'nat needs a cidr to masquerade', hint: 'add `cidr:` to this network' });
     }
     const prior = bridges.get(net.bridge);
@@ -99,7 +108,11 @@ export function resolveLab(file: LabFile, labPath: string): { lab?: Lab; problem
         imageNames.add(image);
       } else {
         const guess = didYouMean(image, [...imageNames]);
-        add({ path: [...at, 'image'], message: `unknown image '${image}'`, hint: guess ? `did you mean '${guess}'?` : `define it under images: or give a path such as vm-images/tiny` });
+        add({
+          path: [...at, 'image'],
+          message: `unknown image '${image}'`,
+          hint: guess ? `did you mean '${guess}'?` : `define it under images: or give a path such as vm-images/tiny`,
+        });
       }
     }
     const interfaces: LabInterface[] = [];
@@ -108,12 +121,22 @@ export function resolveLab(file: LabFile, labPath: string): { lab?: Lab; problem
       const net = netByName.get(i.network);
       if (!net) {
         const guess = didYouMean(i.network, netNames);
-        add({ path: [...iat, 'network'], message: `unknown network '${i.network}'`, hint: guess ? `did you mean '${guess}'?` : `networks defined: ${netNames.join(', ') || 'none'}` });
+        add({
+          path: [...iat, 'network'],
+          message: `unknown network '${i.network}'`,
+          hint: guess ? `did you mean '${guess}'?` : `networks defined: ${netNames.join(', ') || 'none'}`,
+        });
       }
       const iface: LabInterface = { index, network: i.network, mac: (i.mac ?? defaultMac(file.name, gname, index)).toLowerCase(), ifname: `eth${index}` };
       if (i.address === NO_ADDRESS) iface.unconfigured = true;
       else if (i.address !== undefined && /^(none|no|off|null|dhcp|auto)$/i.test(i.address.trim())) {
-        add({ path: [...iat, 'address'], message: `'${i.address}' is not an IPv4 address`, hint: /^(dhcp|auto)$/i.test(i.address.trim()) ? 'leave `address:` out for DHCP' : 'write `address: none` (lower case) for a NIC without any address, or leave `address:` out for DHCP' });
+        add({
+          path: [...iat, 'address'],
+          message: `'${i.address}' is not an IPv4 address`,
+          hint: /^(dhcp|auto)$/i.test(i.address.trim())
+            ? 'leave `address:` out for DHCP'
+            : 'write `address: none` (lower case) for a NIC without any address, or leave `address:` out for DHCP',
+        });
       } else if (i.address !== undefined && net) {
         const a = checkAddress(i.address, net, [...iat, 'address'], add);
         if (a !== undefined) {
@@ -126,9 +149,11 @@ export function resolveLab(file: LabFile, labPath: string): { lab?: Lab; problem
           if (gwNet) add({ path: [...iat, 'address'], message: `address ${a} is the gateway of network '${gwNet}'`, hint: 'the host owns the gateway address; pick another' });
         }
       }
-      if (parseInt(iface.mac.slice(0, 2), 16) & 1) add({ path: [...iat, 'mac'], message: `${iface.mac} is a multicast MAC`, hint: 'the first byte must be even, e.g. 52:54:00:...' });
+      if (parseInt(iface.mac.slice(0, 2), 16) & 1)
+        add({ path: [...iat, 'mac'], message: `${iface.mac} is a multicast MAC`, hint: 'the first byte must be even, e.g. 52:54:00:...' });
       const mOwner = macOwner.get(iface.mac);
-      if (mOwner) add({ path: [...iat, 'mac'], message: `MAC ${iface.mac} is also used by ${mOwner}`, hint: 'give each interface its own MAC, or leave mac: out for a derived one' });
+      if (mOwner)
+        add({ path: [...iat, 'mac'], message: `MAC ${iface.mac} is also used by ${mOwner}`, hint: 'give each interface its own MAC, or leave mac: out for a derived one' });
       else macOwner.set(iface.mac, `guest '${gname}' interface ${index}`);
       interfaces.push(iface);
     });
@@ -149,19 +174,33 @@ export function resolveLab(file: LabFile, labPath: string): { lab?: Lab; problem
   // Verify.
   file.verify.external.forEach((t, i) => {
     const n = parseIp(t);
-    if (n === undefined) add({ path: ['verify', 'external', i], message: `'${t}' is not an IPv4 address`, hint: 'external targets are IPv4 addresses outside the lab, e.g. 198.18.0.2' });
-    else for (const [net, c] of cidrs) if (contains(c, n)) add({ path: ['verify', 'external', i], message: `${t} is inside lab network '${net}'`, hint: 'external targets must be outside every lab network' });
+    if (n === undefined)
+      add({ path: ['verify', 'external', i], message: `'${t}' is not an IPv4 address`, hint: 'external targets are IPv4 addresses outside the lab, e.g. 198.18.0.2' });
+    else
+      for (const [net, c] of cidrs)
+        if (contains(c, n)) add({ path: ['verify', 'external', i], message: `${t} is inside lab network '${net}'`, hint: 'external targets must be outside every lab network' });
   });
   const unaddressed = new Set(guests.filter((g) => !g.interfaces.some(hasAddress)).map((g) => g.name));
   const checks: VerifyCheckSpec[] = file.verify.checks.map((c, i) => {
     const at = ['verify', 'checks', i];
     if (!guestNames.includes(c.from)) add({ path: [...at, 'from'], message: `unknown guest '${c.from}'`, hint: hintFor(c.from, guestNames) });
-    else if (unaddressed.has(c.from)) add({ path: [...at, 'from'], message: `guest '${c.from}' has no address to ping from: every interface is \`address: none\``, hint: 'give one of its interfaces an address (or leave address out for DHCP), or check from another guest' });
-    if (unaddressed.has(c.to)) add({ path: [...at, 'to'], message: `guest '${c.to}' has no address to ping: every interface is \`address: none\``, hint: 'give one of its interfaces an address, or name another target' });
+    else if (unaddressed.has(c.from))
+      add({
+        path: [...at, 'from'],
+        message: `guest '${c.from}' has no address to ping from: every interface is \`address: none\``,
+        hint: 'give one of its interfaces an address (or leave address out for DHCP), or check from another guest',
+      });
+    if (unaddressed.has(c.to))
+      add({
+        path: [...at, 'to'],
+        message: `guest '${c.to}' has no address to ping: every interface is \`address: none\``,
+        hint: 'give one of its interfaces an address, or name another target',
+      });
     if (!guestNames.includes(c.to) && c.to !== 'gateway' && c.to !== 'external' && parseIp(c.to) === undefined) {
       add({ path: [...at, 'to'], message: `'${c.to}' is not a guest, an IPv4 address, 'gateway' or 'external'`, hint: hintFor(c.to, [...guestNames, 'gateway', 'external']) });
     }
-    if (c.to === 'external' && file.verify.external.length === 0) add({ path: [...at, 'to'], message: "'external' needs verify.external targets", hint: 'add verify.external: [198.18.0.2] for example' });
+    if (c.to === 'external' && file.verify.external.length === 0)
+      add({ path: [...at, 'to'], message: "'external' needs verify.external targets", hint: 'add verify.external: [198.18.0.2] for example' });
     return { from: c.from, to: c.to, expect: c.expect, ...(c.count !== undefined ? { count: c.count } : {}) };
   });
 
@@ -192,7 +231,11 @@ function checkHost(text: string, cidr: Cidr, at: RawProblem['path'], what: strin
     return undefined;
   }
   if (!contains(cidr, n)) {
-    add({ path: at, message: `${what} ${text} is outside ${formatCidr(cidr)}`, hint: `pick an address between ${formatIp(cidr.network + 1)} and ${formatIp(broadcastOf(cidr.network, cidr.prefix) - 1)}` });
+    add({
+      path: at,
+      message: `${what} ${text} is outside ${formatCidr(cidr)}`,
+      hint: `pick an address between ${formatIp(cidr.network + 1)} and ${formatIp(broadcastOf(cidr.network, cidr.prefix) - 1)}`,
+    });
     return undefined;
   }
   if (n === cidr.network) {
@@ -208,7 +251,11 @@ function checkHost(text: string, cidr: Cidr, at: RawProblem['path'], what: strin
 
 function checkAddress(text: string, net: LabNetwork, at: RawProblem['path'], add: (p: RawProblem) => void): string | undefined {
   if (!net.cidr || net.prefix === undefined) {
-    add({ path: at, message: `network '${net.name}' has no cidr, so a static address cannot be checked`, hint: 'add `cidr:` to the network (the LAN\'s range for an uplink), or drop the address for DHCP' });
+    add({
+      path: at,
+      message: `network '${net.name}' has no cidr, so a static address cannot be checked`,
+      hint: "add `cidr:` to the network (the LAN's range for an uplink), or drop the address for DHCP",
+    });
     return undefined;
   }
   let bare = text;

@@ -97,7 +97,8 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], data: un
       case 'invalid_type': {
         const actual = valueAt(data, path);
         const key = String(path[path.length - 1]);
-        const expected = issue.expected === 'record' || issue.expected === 'object' ? 'a mapping (name: value, ...)' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`;
+        const expected =
+          issue.expected === 'record' || issue.expected === 'object' ? 'a mapping (name: value, ...)' : issue.expected === 'array' ? 'a list' : `a ${issue.expected}`;
         if (actual === undefined) out.push({ path, message: `missing required key '${key}'`, hint: `add '${key}:'` });
         else if (actual === null) out.push({ path, message: `'${key}' is empty`, hint: `give it ${expected}` });
         else out.push({ path, message: `expected ${expected}, got ${typeName(actual)}`, hint: typeHint(issue.expected, actual, key) });
@@ -123,7 +124,10 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], data: un
         const key = String(path[path.length - 1]);
         out.push({
           path,
-          message: issue.origin === 'array' && n === 1 && issue.code === 'too_small' ? `'${key}' must not be empty` : `must be ${rel} ${String(bound)}${what ? ' ' + what : ''}${issue.origin === 'number' ? ` (got ${String(valueAt(data, path))})` : ''}`,
+          message:
+            issue.origin === 'array' && n === 1 && issue.code === 'too_small'
+              ? `'${key}' must not be empty`
+              : `must be ${rel} ${String(bound)}${what ? ' ' + what : ''}${issue.origin === 'number' ? ` (got ${String(valueAt(data, path))})` : ''}`,
           hint: rangeHint(key, issue.origin),
         });
         break;

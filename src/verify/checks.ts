@@ -114,8 +114,7 @@ export function deriveChecks(lab: Lab): Check[] {
       problem(`${path}.count`, `count must be a whole number from 1 to ${MAX_PING_COUNT}, not ${count}`);
       return;
     }
-    const explicit = (to: string, target: CheckTarget, address: string): void =>
-      add({ from: from.name, to, target, address, expect: c.expect, count, origin: 'explicit' });
+    const explicit = (to: string, target: CheckTarget, address: string): void => add({ from: from.name, to, target, address, expect: c.expect, count, origin: 'explicit' });
 
     if (c.to === 'gateway') {
       const first = from.interfaces.find(hasAddress);

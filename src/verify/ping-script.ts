@@ -59,9 +59,7 @@ export function renderPingScript(checks: readonly Pick<Check, 'id' | 'address' |
     'done',
     `if [ -z "$d" ]; then echo '${ERROR_MARK} no writable temporary directory'; exit 3; fi`,
     'trap \'rm -rf "$d"\' EXIT',
-    ...checks.map(
-      (c) => `(ping -c ${c.count} -W 1 -w ${deadline} ${shq(c.address)} >"$d/${c.id}.out" 2>&1; echo "$?" >"$d/${c.id}.rc") &`,
-    ),
+    ...checks.map((c) => `(ping -c ${c.count} -W 1 -w ${deadline} ${shq(c.address)} >"$d/${c.id}.out" 2>&1; echo "$?" >"$d/${c.id}.rc") &`),
   ];
   if (checks.length > 0) {
     lines.push(

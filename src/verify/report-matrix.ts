@@ -69,7 +69,12 @@ export function renderMatrix(lab: Lab, results: readonly CheckResult[], opts: Ma
     return parts.join(GAP).trimEnd();
   };
 
-  lines.push(row('', cols.map((c) => ({ text: c.header, code: ANSI.bold }))));
+  lines.push(
+    row(
+      '',
+      cols.map((c) => ({ text: c.header, code: ANSI.bold })),
+    ),
+  );
   for (const from of rowNames) {
     const cells = cols.map((c) => {
       const r = cell.get(`${from}\u0000${c.key}`);

@@ -9,7 +9,9 @@ import { compareNics, parseGuestNics, unwantedAddresses, type ExpectedNic } from
 import { waitReady } from '../../src/apply/readiness.js';
 import type { GuestExec } from '../../src/host/guest-exec.types.js';
 
-const IP = (eth1: string) => `1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\\    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00
+const IP = (
+  eth1: string,
+) => `1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\\    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00
 2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc pfifo_fast state UP mode DEFAULT group default qlen 1000\\    link/ether 52:54:00:30:05:11 brd ff:ff:ff:ff:ff:ff
 3: eth1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc pfifo_fast state UP mode DEFAULT group default qlen 1000\\    link/ether 52:54:00:30:05:21 brd ff:ff:ff:ff:ff:ff
 1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever
@@ -24,7 +26,10 @@ const EXPECTED: ExpectedNic[] = [
 
 test('a none NIC without IPv4 address is what vlab configured', () => {
   const nics = parseGuestNics(IP(''));
-  assert.deepEqual(nics.find((n) => n.name === 'eth1'), { name: 'eth1', mac: '52:54:00:30:05:21', addresses: [] });
+  assert.deepEqual(
+    nics.find((n) => n.name === 'eth1'),
+    { name: 'eth1', mac: '52:54:00:30:05:21', addresses: [] },
+  );
   assert.deepEqual(compareNics(nics, EXPECTED), []);
   assert.deepEqual(unwantedAddresses(nics, EXPECTED), []);
 });
@@ -80,7 +85,11 @@ test('waitReady fails at once (no waiting for the timeout) when a none NIC has a
   assert.equal(exec.calls, 1);
   assert.match(err.message, /^guest 'g1' has an address on a NIC configured without one \(address: none\):/);
   assert.match(err.message, /eth1 \(52:54:00:30:05:21\): expected no address \(address: none\), has 192\.0\.2\.150\/24/);
-  assert.match(err.message, /rendered config: networkd: \/etc\/systemd\/network\/10-vlab-eth1\.network inside \/var\/lib\/vlab\/st\/disks\/g1\.qcow2 \(see vlab plan --verbose\)$/m, 'the file of the none NIC');
+  assert.match(
+    err.message,
+    /rendered config: networkd: \/etc\/systemd\/network\/10-vlab-eth1\.network inside \/var\/lib\/vlab\/st\/disks\/g1\.qcow2 \(see vlab plan --verbose\)$/m,
+    'the file of the none NIC',
+  );
   assert.match(err.hint ?? '', /DHCP client, a catch-all profile/);
 });
 
@@ -97,7 +106,10 @@ test('waitReady catches a lease that arrives after the static NIC is ready (imag
     ping: async () => true,
     exec: async () => ({ exitCode: 0, stdout: IP(calls++ === 0 ? '' : LEASED), stderr: '' }),
   };
-  const err = await waitReady(exec, 'g1', 'vlab-st-g1', EXPECTED, { timeoutSec: 30, consoleLog: '/nonexistent', noneSettleSec: 3 }).then(() => undefined, (e: unknown) => e);
+  const err = await waitReady(exec, 'g1', 'vlab-st-g1', EXPECTED, { timeoutSec: 30, consoleLog: '/nonexistent', noneSettleSec: 3 }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   assert.ok(err instanceof HostError, String(err));
   assert.match(err.message, /expected no address \(address: none\), has 192\.0\.2\.150\/24/);
 });

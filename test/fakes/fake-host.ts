@@ -129,7 +129,15 @@ export class FakeHost {
     const s = this.state;
     const sorted = <T>(xs: T[]) => [...xs].map((x) => JSON.stringify(x)).sort();
     return JSON.stringify(
-      { links: sorted(s.links), addresses: sorted(s.addresses), routes: sorted(s.routes), sysctl: s.sysctl, iptables: { ...s.iptables, tables: [...s.iptables.tables].sort() }, networks: s.networks, domains: s.domains },
+      {
+        links: sorted(s.links),
+        addresses: sorted(s.addresses),
+        routes: sorted(s.routes),
+        sysctl: s.sysctl,
+        iptables: { ...s.iptables, tables: [...s.iptables.tables].sort() },
+        networks: s.networks,
+        domains: s.domains,
+      },
       null,
       1,
     );
@@ -386,7 +394,11 @@ export class FakeHost {
         async inspect(image: { disk: string }) {
           f.gate('inspector.inspect', false);
           f.inspections++;
-          return { identity: { path: image.disk, size: 5, mtimeMs: 0, ino: 1 }, route: { kind: 'direct', fs: 'ext4', offsetBytes: 0 }, stack: { stack: 'ifupdown', evidence: ['/sbin/ifup'] } };
+          return {
+            identity: { path: image.disk, size: 5, mtimeMs: 0, ino: 1 },
+            route: { kind: 'direct', fs: 'ext4', offsetBytes: 0 },
+            stack: { stack: 'ifupdown', evidence: ['/sbin/ifup'] },
+          };
         },
         async copyOut() {
           f.gate('inspector.copyOut', false);

@@ -49,6 +49,15 @@ export function fakeLab(yaml: string, dir: string): { lab: Lab; images: Record<s
   const disk = path.join(images, 'tiny', 'disk.qcow2');
   fs.writeFileSync(disk, 'base\n');
   const lab = parseLab(yaml.replaceAll('IMAGES', images), path.join(dir, 'vlab.yaml'));
-  const tiny: ImageInfo = { name: 'tiny', disk, format: 'qcow2', virtualSize: 64 << 20, kernel: path.join(images, 'tiny', 'vmlinux'), initrd: path.join(images, 'tiny', 'initrd.img'), cmdline: 'console=ttyS0 root=/dev/vda rw', netconfig: 'ifupdown' };
+  const tiny: ImageInfo = {
+    name: 'tiny',
+    disk,
+    format: 'qcow2',
+    virtualSize: 64 << 20,
+    kernel: path.join(images, 'tiny', 'vmlinux'),
+    initrd: path.join(images, 'tiny', 'initrd.img'),
+    cmdline: 'console=ttyS0 root=/dev/vda rw',
+    netconfig: 'ifupdown',
+  };
   return { lab, images: { tiny } };
 }

@@ -27,7 +27,8 @@ export async function planOn(fake: FakeHost, lab: Lab, images: Record<string, Im
   const plan = await planLab(lab, facts);
   for (const a of plan.actions) {
     if (a.details.kind !== 'guest.ready') continue;
-    for (const nic of a.details.interfaces) fake.guestNics.set(nic.mac, { mac: nic.mac, ...(nic.address ? { address: nic.address } : {}), ...(nic.prefix !== undefined ? { prefix: nic.prefix } : {}) });
+    for (const nic of a.details.interfaces)
+      fake.guestNics.set(nic.mac, { mac: nic.mac, ...(nic.address ? { address: nic.address } : {}), ...(nic.prefix !== undefined ? { prefix: nic.prefix } : {}) });
   }
   return plan;
 }

@@ -2,7 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { detectAccel } from '../../src/host/accel.js';
 
-const only = (...paths: string[]) => (p: string) => paths.includes(p);
+const only =
+  (...paths: string[]) =>
+  (p: string) =>
+    paths.includes(p);
 
 test('kvm usable with /dev/kvm and kvm_intel or kvm_amd', () => {
   assert.equal(detectAccel(only('/dev/kvm', '/sys/module/kvm_intel')).kvm, true);

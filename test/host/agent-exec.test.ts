@@ -40,7 +40,11 @@ test('AgentExec polls guest-exec-status until exited', async () => {
 test('AgentExec: timeout while the command runs; ping is false when the agent does not answer', async () => {
   const slow = { agentCommand: async (_d: string, c: object) => ((c as { execute: string }).execute === 'guest-exec' ? { pid: 1 } : { exited: false }) };
   await assert.rejects(new AgentExec(slow).exec('g', ['/bin/sleep', '100'], { timeoutMs: 100 }), /still running after 100 ms/);
-  const dead = { agentCommand: async () => { throw new HostError('guest g: qemu guest agent not answering'); } };
+  const dead = {
+    agentCommand: async () => {
+      throw new HostError('guest g: qemu guest agent not answering');
+    },
+  };
   assert.equal(await new AgentExec(dead).ping('g', 1000), false);
   const ok = { agentCommand: async () => ({}) };
   assert.equal(await new AgentExec(ok).ping('g'), true);

@@ -38,7 +38,12 @@ test('readOtherLabs: tolerant, skips this lab and unreadable files', () => {
 test('readTemplates: default plus guest templates; missing ones left out', () => {
   const own = path.join(root, 'own.xml');
   fs.writeFileSync(own, '<domain/>');
-  const t = readTemplates(lab([{ name: 'a', template: own }, { name: 'b', template: path.join(root, 'gone.xml') }]));
+  const t = readTemplates(
+    lab([
+      { name: 'a', template: own },
+      { name: 'b', template: path.join(root, 'gone.xml') },
+    ]),
+  );
   assert.equal(t[own], '<domain/>');
   assert.equal(Object.keys(t).length, fs.existsSync(DEFAULT_TEMPLATE) ? 2 : 1);
   if (fs.existsSync(DEFAULT_TEMPLATE)) assert.match(t.default ?? '', /<domain/);
@@ -62,6 +67,9 @@ test('gatherFacts: libvirt and iptables failures become facts, not throws', asyn
   assert.equal(f.libvirt.error, 'error: failed to connect to the hypervisor');
   assert.deepEqual(f.iptables, { available: false, natPostrouting: [], forward: [], forwardPolicy: 'unknown' });
   assert.equal(f.stateDir, path.join(root, 'self'));
-  assert.deepEqual(f.otherLabs.map((l) => l.name), ['other', 'partial']);
+  assert.deepEqual(
+    f.otherLabs.map((l) => l.name),
+    ['other', 'partial'],
+  );
   assert.equal(typeof f.accel.kvm, 'boolean');
 });

@@ -56,7 +56,10 @@ test('parseImageYaml: valid, unknown keys with suggestions, bad enums, missing d
   const r = parseImageYaml('dsk: a.qcow2\nnetconfig: netplna\nexec: telnet\n');
   assert.ok('problems' in r);
   const msgs = r.problems.map((p) => p.message + (p.hint ? ` (${p.hint})` : ''));
-  assert.ok(msgs.some((m) => /unknown key 'dsk'.*did you mean 'disk'/.test(m)), msgs.join('\n'));
+  assert.ok(
+    msgs.some((m) => /unknown key 'dsk'.*did you mean 'disk'/.test(m)),
+    msgs.join('\n'),
+  );
   assert.ok(msgs.some((m) => /'disk' is required/.test(m)));
   assert.ok(msgs.some((m) => /netconfig 'netplna'.*did you mean 'netplan'/.test(m)));
   assert.ok(msgs.some((m) => /exec 'telnet'/.test(m)));

@@ -16,10 +16,7 @@ const USER_CHAIN = `-N LIBVIRT_FWX
 `;
 
 test('parseRuleLines keeps only -A lines', () => {
-  assert.deepEqual(parseRuleLines(NAT), [
-    '-A POSTROUTING -j LIBVIRT_PRT',
-    '-A POSTROUTING -s 172.16.0.0/16 ! -d 172.16.0.0/16 -m comment --comment vlab:seed -j MASQUERADE',
-  ]);
+  assert.deepEqual(parseRuleLines(NAT), ['-A POSTROUTING -j LIBVIRT_PRT', '-A POSTROUTING -s 172.16.0.0/16 ! -d 172.16.0.0/16 -m comment --comment vlab:seed -j MASQUERADE']);
   assert.deepEqual(parseRuleLines(USER_CHAIN), ['-A LIBVIRT_FWX -i virbr0 -o virbr0 -j ACCEPT']);
   assert.deepEqual(parseRuleLines(''), []);
 });

@@ -39,13 +39,19 @@ test('parseDomState maps virsh words', () => {
 test('parseAgentReply returns `return`, turns agent errors into HostError', () => {
   assert.deepEqual(parseAgentReply('g', '{"return":{"pid":1234}}\n'), { pid: 1234 });
   assert.deepEqual(parseAgentReply('g', '{"return":{}}'), {});
-  assert.throws(() => parseAgentReply('g', '{"error":{"class":"GenericError","desc":"Guest agent command failed, error was \'Failed to execute child process\'"}}'), { name: 'HostError', message: /guest g: guest agent error GenericError: Guest agent command failed/ });
+  assert.throws(() => parseAgentReply('g', '{"error":{"class":"GenericError","desc":"Guest agent command failed, error was \'Failed to execute child process\'"}}'), {
+    name: 'HostError',
+    message: /guest g: guest agent error GenericError: Guest agent command failed/,
+  });
   assert.throws(() => parseAgentReply('g', 'not json'), /not JSON/);
 });
 
 test('agentError: messages virsh 9.0 prints', () => {
   assert.match(agentError('web', 'error: Requested operation is not valid: domain is not running\n').message, /guest web: the domain is not running/);
-  assert.match(agentError('web', 'error: Guest agent is not responding: QEMU guest agent is not connected\n').message, /qemu guest agent not answering; is qemu-guest-agent installed and running in the guest\?/);
+  assert.match(
+    agentError('web', 'error: Guest agent is not responding: QEMU guest agent is not connected\n').message,
+    /qemu guest agent not answering; is qemu-guest-agent installed and running in the guest\?/,
+  );
   assert.match(agentError('web', "error: failed to get domain 'web'\n").message, /no such libvirt domain/);
   assert.match(agentError('web', 'error: Guest agent is not responding: Guest agent not available for now').message, /not answering/);
 });

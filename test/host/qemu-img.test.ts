@@ -21,7 +21,10 @@ test('parseImageInfo: format, size, absolute backing file', () => {
 });
 
 test('parseImageInfo: raw image without backing file', () => {
-  assert.deepEqual(parseImageInfo('{"virtual-size": 1048576, "filename": "x.img", "format": "raw", "actual-size": 4096, "dirty-flag": false}'), { format: 'raw', virtualSize: 1048576 });
+  assert.deepEqual(parseImageInfo('{"virtual-size": 1048576, "filename": "x.img", "format": "raw", "actual-size": 4096, "dirty-flag": false}'), {
+    format: 'raw',
+    virtualSize: 1048576,
+  });
 });
 
 test('parseImageInfo: garbage is a HostError', () => {

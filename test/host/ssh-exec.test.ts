@@ -24,7 +24,16 @@ test('remoteCommand: a POSIX shell gets back exactly the argv words (what sshd h
 test('sshArgv pins the host key, uses only the lab key, never prompts and reads no user config', () => {
   const argv = sshArgv(target, ['ip', '-4', 'addr'], { connectTimeoutSec: 5, stdin: false });
   const opts = argv.flatMap((a, i) => (argv[i - 1] === '-o' ? [a] : []));
-  for (const o of ['IdentitiesOnly=yes', 'BatchMode=yes', 'StrictHostKeyChecking=yes', `UserKnownHostsFile=${target.knownHosts}`, 'GlobalKnownHostsFile=/dev/null', `HostKeyAlias=${target.alias}`, 'HostKeyAlgorithms=ssh-ed25519', 'ConnectTimeout=5']) {
+  for (const o of [
+    'IdentitiesOnly=yes',
+    'BatchMode=yes',
+    'StrictHostKeyChecking=yes',
+    `UserKnownHostsFile=${target.knownHosts}`,
+    'GlobalKnownHostsFile=/dev/null',
+    `HostKeyAlias=${target.alias}`,
+    'HostKeyAlgorithms=ssh-ed25519',
+    'ConnectTimeout=5',
+  ]) {
     assert.ok(opts.includes(o), `missing -o ${o}`);
   }
   assert.deepEqual(argv.slice(0, 3), ['ssh', '-F', '/dev/null']);

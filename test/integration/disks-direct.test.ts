@@ -53,7 +53,12 @@ async function partitioned(name: string, tree: Record<string, string>, fsType = 
 }
 
 /** Reads files back through libguestfs (ONE launch): content, mode and owner, and whether paths exist. */
-async function guestfishRead(disk: string, root: string, files: string[], absent: string[]): Promise<{ content: Record<string, string>; stat: Record<string, string>; exists: Record<string, string> }> {
+async function guestfishRead(
+  disk: string,
+  root: string,
+  files: string[],
+  absent: string[],
+): Promise<{ content: Record<string, string>; stat: Record<string, string>; exists: Record<string, string> }> {
   const args = ['--ro', '-a', disk, '-m', root];
   const out = fs.mkdtempSync(path.join(dir, 'gf-'));
   const local = (f: string) => path.join(out, f.replaceAll('/', '_'));
@@ -63,7 +68,7 @@ async function guestfishRead(disk: string, root: string, files: string[], absent
   const stat: Record<string, string> = {};
   const parts = r.stdout.split(/^==(cat|stat) (\S+)\n/m);
   for (let i = 1; i + 2 < parts.length + 1; i += 3) {
-    const [kind, file, body] = [parts[i]!, parts[i + 1]!, parts[i + 2] ?? ''];
+    const [, file, body] = [parts[i]!, parts[i + 1]!, parts[i + 2] ?? ''];
     {
       const mode = /st_mode: (\d+)/.exec(body)?.[1];
       stat[file] = `${Number(mode).toString(8)} ${/st_uid: (\d+)/.exec(body)?.[1]}:${/st_gid: (\d+)/.exec(body)?.[1]}`;
@@ -101,7 +106,13 @@ test('inspect: the tiny image is whole-disk ext4 with busybox ifupdown; a GPT im
   const tiny = await insp.inspect({ disk: TINY, format: 'qcow2' });
   assert.deepEqual(tiny.route, { kind: 'direct', fs: 'ext4', offsetBytes: 0 });
   assert.equal(tiny.stack?.stack, 'ifupdown');
-  const gpt = await partitioned('gptinspect', { 'etc/hostname': 'p\n', 'etc/netplan/50-cloud-init.yaml': 'network: {version: 2}\n', 'boot/vmlinuz-6.1.0-9-amd64': 'k', 'boot/vmlinuz-6.1.0-18-amd64': 'k', 'boot/initrd.img-6.1.0-18-amd64': 'i' });
+  const gpt = await partitioned('gptinspect', {
+    'etc/hostname': 'p\n',
+    'etc/netplan/50-cloud-init.yaml': 'network: {version: 2}\n',
+    'boot/vmlinuz-6.1.0-9-amd64': 'k',
+    'boot/vmlinuz-6.1.0-18-amd64': 'k',
+    'boot/initrd.img-6.1.0-18-amd64': 'i',
+  });
   const g = await insp.inspect({ disk: gpt, format: 'qcow2' });
   assert.deepEqual(g.route, { kind: 'direct', fs: 'ext4', partition: 1, offsetBytes: 1 << 20 });
   assert.deepEqual(g.stack, { stack: 'netplan', evidence: ['/etc/netplan/50-cloud-init.yaml'] });
@@ -125,36 +136,45 @@ test('inspect: XFS and needs_recovery roots take the libguestfs route and say wh
 });
 
 for (const kind of ['tiny', 'gpt'] as const) {
-  test(`direct edit of ${kind === 'tiny' ? 'the tiny image (whole-disk ext4)' : 'a GPT-partitioned ext4 image'}: every kind of edit, read back through libguestfs, e2fsck clean`, { skip, timeout: 300_000 }, async () => {
-    const base = kind === 'tiny' ? TINY : await partitioned('gptedit', { 'etc/hostname': 'old\n', 'etc/remove-me': 'bye\n' });
-    const disk = await overlay(base, `edit-${kind}`);
-    const route: DiskRoute = kind === 'tiny' ? { kind: 'direct', fs: 'ext4', offsetBytes: 0 } : { kind: 'direct', fs: 'ext4', partition: 1, offsetBytes: 1 << 20 };
-    const edits = EDITS();
-    const t0 = performance.now();
-    assert.deepEqual(await new DirectDisks(run, false).edit([{ disk, route, ...edits }]), [{ disk, route: 'direct' }]);
-    process.stdout.write(`# direct edit of 1 ${kind} disk: ${(performance.now() - t0).toFixed(0)} ms\n`);
-    const back = await guestfishRead(disk, kind === 'tiny' ? '/dev/sda' : '/dev/sda1', edits.files.map((f) => f.path), ['/etc/remove-me', '/etc/vlab/link']);
-    for (const f of edits.files) {
-      assert.equal(back.content[f.path], f.content, `${f.path} content`);
-      assert.equal(back.stat[f.path], `${(0o100000 | f.mode).toString(8)} 0:0`, `${f.path} mode and owner`);
-    }
-    assert.equal(back.exists['/etc/remove-me'], 'false');
-    assert.equal(back.exists['/etc/vlab/link'], 'true');
-    const exp = await FuseExport.open(run, disk, { writable: false, dir });
-    try {
-      // e2fsck reads a block device or file from its start: a loop device at the partition's offset.
-      const loop = (await execa('losetup', ['--find', '--show', '--read-only', '-o', String(route.offsetBytes), exp.raw])).stdout.trim();
-      try {
-        const fsck = await execa('e2fsck', ['-fn', loop], { reject: false });
-        assert.equal(fsck.exitCode, 0, fsck.stdout + fsck.stderr);
-      } finally {
-        await execa('losetup', ['-d', loop]);
+  test(
+    `direct edit of ${kind === 'tiny' ? 'the tiny image (whole-disk ext4)' : 'a GPT-partitioned ext4 image'}: every kind of edit, read back through libguestfs, e2fsck clean`,
+    { skip, timeout: 300_000 },
+    async () => {
+      const base = kind === 'tiny' ? TINY : await partitioned('gptedit', { 'etc/hostname': 'old\n', 'etc/remove-me': 'bye\n' });
+      const disk = await overlay(base, `edit-${kind}`);
+      const route: DiskRoute = kind === 'tiny' ? { kind: 'direct', fs: 'ext4', offsetBytes: 0 } : { kind: 'direct', fs: 'ext4', partition: 1, offsetBytes: 1 << 20 };
+      const edits = EDITS();
+      const t0 = performance.now();
+      assert.deepEqual(await new DirectDisks(run, false).edit([{ disk, route, ...edits }]), [{ disk, route: 'direct' }]);
+      process.stdout.write(`# direct edit of 1 ${kind} disk: ${(performance.now() - t0).toFixed(0)} ms\n`);
+      const back = await guestfishRead(
+        disk,
+        kind === 'tiny' ? '/dev/sda' : '/dev/sda1',
+        edits.files.map((f) => f.path),
+        ['/etc/remove-me', '/etc/vlab/link'],
+      );
+      for (const f of edits.files) {
+        assert.equal(back.content[f.path], f.content, `${f.path} content`);
+        assert.equal(back.stat[f.path], `${(0o100000 | f.mode).toString(8)} 0:0`, `${f.path} mode and owner`);
       }
-    } finally {
-      await exp.close();
-    }
-    assert.equal((await execa('qemu-img', ['check', disk], { reject: false })).exitCode, 0);
-  });
+      assert.equal(back.exists['/etc/remove-me'], 'false');
+      assert.equal(back.exists['/etc/vlab/link'], 'true');
+      const exp = await FuseExport.open(run, disk, { writable: false, dir });
+      try {
+        // e2fsck reads a block device or file from its start: a loop device at the partition's offset.
+        const loop = (await execa('losetup', ['--find', '--show', '--read-only', '-o', String(route.offsetBytes), exp.raw])).stdout.trim();
+        try {
+          const fsck = await execa('e2fsck', ['-fn', loop], { reject: false });
+          assert.equal(fsck.exitCode, 0, fsck.stdout + fsck.stderr);
+        } finally {
+          await execa('losetup', ['-d', loop]);
+        }
+      } finally {
+        await exp.close();
+      }
+      assert.equal((await execa('qemu-img', ['check', disk], { reject: false })).exitCode, 0);
+    },
+  );
 }
 
 test('direct edit: 2 and 10 overlays in parallel (figures), and a failing write is caught', { skip, timeout: 300_000 }, async () => {
@@ -167,7 +187,10 @@ test('direct edit: 2 and 10 overlays in parallel (figures), and a failing write 
   }
   const disk = await overlay(TINY, 'fail');
   // /etc/hostname is a file: writing under it must fail before anything is written.
-  await assert.rejects(new DirectDisks(run, false).edit([{ disk, route, files: [{ path: '/etc/hostname/x', content: 'x', mode: 0o644 }] }]), /is a regular in the image, not a directory/);
+  await assert.rejects(
+    new DirectDisks(run, false).edit([{ disk, route, files: [{ path: '/etc/hostname/x', content: 'x', mode: 0o644 }] }]),
+    /is a regular in the image, not a directory/,
+  );
   assert.deepEqual(fuseMountsUnder(dir), []);
 });
 
@@ -184,5 +207,8 @@ await FuseExport.open(createRunner().run, ${JSON.stringify(disk)}, { writable: t
   assert.deepEqual(fuseMountsUnder(dir), []);
   const daemons = await execa('pgrep', ['-f', `qemu-storage-daemon.*${path.basename(disk)}`], { reject: false });
   assert.notEqual(daemons.exitCode, 0, `daemon still running: ${daemons.stdout}`);
-  assert.deepEqual(fs.readdirSync(dir).filter((f) => f.includes('killed.qcow2.vlab-export')), []);
+  assert.deepEqual(
+    fs.readdirSync(dir).filter((f) => f.includes('killed.qcow2.vlab-export')),
+    [],
+  );
 });

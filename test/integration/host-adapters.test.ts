@@ -106,7 +106,10 @@ describe('host adapters (sandbox)', { skip }, () => {
     await host.iptables.append('nat', 'POSTROUTING', RULE);
     assert.equal(await host.iptables.exists('nat', 'POSTROUTING', RULE), true);
     const rules = await host.iptables.rules('nat', 'POSTROUTING');
-    assert.ok(rules.some((r) => r.includes('198.18.50.0/24') && r.includes(`vlab:${LAB}`) && r.includes('MASQUERADE')), rules.join('\n'));
+    assert.ok(
+      rules.some((r) => r.includes('198.18.50.0/24') && r.includes(`vlab:${LAB}`) && r.includes('MASQUERADE')),
+      rules.join('\n'),
+    );
     await host.iptables.insert('filter', 'FORWARD', ['-i', BRIDGE, '-m', 'comment', '--comment', `vlab:${LAB}`, '-j', 'ACCEPT']);
     assert.match((await host.iptables.rules('filter', 'FORWARD'))[0] ?? '', new RegExp(`-i ${BRIDGE} .*vlab:${LAB}`));
     await host.iptables.delete('filter', 'FORWARD', ['-i', BRIDGE, '-m', 'comment', '--comment', `vlab:${LAB}`, '-j', 'ACCEPT']);
@@ -133,7 +136,10 @@ describe('host adapters (sandbox)', { skip }, () => {
     assert.match(await host.libvirt.networkXml(NET), new RegExp(`<bridge name='${BRIDGE}'`));
     await host.libvirt.destroyNetwork(NET);
     await host.libvirt.undefineNetwork(NET);
-    assert.equal((await host.libvirt.listNetworks()).find((x) => x.name === NET), undefined);
+    assert.equal(
+      (await host.libvirt.listNetworks()).find((x) => x.name === NET),
+      undefined,
+    );
   });
 
   for (const [label, name, binding] of [
@@ -147,7 +153,10 @@ describe('host adapters (sandbox)', { skip }, () => {
       assert.equal(await lv.domainState(name), 'missing');
       await lv.defineDomain(xml);
       assert.equal(await lv.domainState(name), 'shut off');
-      assert.deepEqual((await lv.listDomains()).find((d) => d.name === name), { name, active: false, owner: LAB });
+      assert.deepEqual(
+        (await lv.listDomains()).find((d) => d.name === name),
+        { name, active: false, owner: LAB },
+      );
       await lv.startDomain(name);
       assert.equal(await lv.domainState(name), 'running');
       assert.equal((await lv.listDomains()).find((d) => d.name === name)?.active, true);
@@ -171,7 +180,10 @@ describe('host adapters (sandbox)', { skip }, () => {
     await dry.libvirt.defineDomain(xml);
     await dry.ip.createBridge('vlabht9', 'vlab:dry');
     assert.equal(await host.libvirt.domainState(DOM_B), 'missing');
-    assert.equal((await host.ip.listLinks()).find((l) => l.name === 'vlabht9'), undefined);
+    assert.equal(
+      (await host.ip.listLinks()).find((l) => l.name === 'vlabht9'),
+      undefined,
+    );
     assert.equal(host.dryRun, false, 'a dry-run host beside it does not make this one dry');
   });
 
@@ -202,7 +214,12 @@ describe('host adapters (sandbox)', { skip }, () => {
         remove: ['/etc/old.conf', '/etc/never-existed'],
         render: () => ({ files: [] }),
       },
-      { disk: d2, route: LG, files: [], render: (det) => ({ files: [{ path: '/etc/vlab/stack', content: `${det?.stack}\n`, mode: 0o755 }], links: [{ path: '/etc/vlab/link', target: '/etc/vlab/stack' }] }) },
+      {
+        disk: d2,
+        route: LG,
+        files: [],
+        render: (det) => ({ files: [{ path: '/etc/vlab/stack', content: `${det?.stack}\n`, mode: 0o755 }], links: [{ path: '/etc/vlab/link', target: '/etc/vlab/stack' }] }),
+      },
     ]);
     t.diagnostic(`guest-disk edit of 2 disks in one launch: ${((performance.now() - t0) / 1000).toFixed(1)} s (accel: ${detectAccel().kvm ? 'kvm' : 'tcg'})`);
     assert.deepEqual(results[0], { disk: d1, route: LG, root: '/dev/sda', detected: { stack: 'ifupdown', evidence: ['/sbin/ifup'] } });

@@ -27,10 +27,19 @@ test('seed lab: up, addresses on the right MACs, idempotent, locked, down leaves
   assert.equal(status.exitCode, 0, status.stderr);
   const st = JSON.parse(status.stdout);
   assert.equal(st.hostSideInPlace, true);
-  assert.deepEqual(st.guests.map((g: { name: string; state: string }) => [g.name, g.state]), [['web', 'running'], ['db', 'running']]);
+  assert.deepEqual(
+    st.guests.map((g: { name: string; state: string }) => [g.name, g.state]),
+    [
+      ['web', 'running'],
+      ['db', 'running'],
+    ],
+  );
 
   // From inside each guest: its address on its MAC.
-  for (const [guest, addr, mac] of [['web', '172.16.0.2/16', '52:54:00:12:34:56'], ['db', '172.16.0.3/16', undefined]] as const) {
+  for (const [guest, addr, mac] of [
+    ['web', '172.16.0.2/16', '52:54:00:12:34:56'],
+    ['db', '172.16.0.3/16', undefined],
+  ] as const) {
     const r = await vlab(['-f', SEED, 'exec', guest, '--', 'ip', '-o', 'addr', 'show', 'eth0']);
     assert.equal(r.exitCode, 0, r.stderr);
     assert.ok(r.stdout.includes(`inet ${addr}`), `${guest}: ${r.stdout}`);
@@ -87,7 +96,10 @@ test('two labs side by side; down of one leaves the other working', { skip, time
   assert.equal(ua.exitCode, 0, ua.stderr);
   assert.equal(ub.exitCode, 0, ub.stderr);
   const ls = await vlab(['ls', '--json']);
-  assert.deepEqual(JSON.parse(ls.stdout).map((l: { name: string }) => l.name), ['alpha', 'beta']);
+  assert.deepEqual(
+    JSON.parse(ls.stdout).map((l: { name: string }) => l.name),
+    ['alpha', 'beta'],
+  );
   assert.equal((await vlab(['-f', a, 'down'])).exitCode, 0);
   const vb = await vlab(['-f', b, 'verify']);
   assert.equal(vb.exitCode, 0, `beta must still pass after alpha is down:\n${vb.stdout}`);

@@ -66,7 +66,10 @@ test('tiny: an address: none NIC next to a DHCP server stays without address; th
     assert.match(control.stdout, /inet 192\.0\.2\.(1\d\d|200)\/24/, `the control NIC has a lease:\n${control.stdout}${control.stderr}`);
     await sleep(5000);
     const addrs = await vlab(['-f', file, 'exec', 'quiet', '--', 'ip', '-o', '-4', 'addr']);
-    const global = addrs.stdout.split('\n').filter((l) => /\binet\b/.test(l) && !/\blo\b/.test(l)).map((l) => /^\d+:\s+(\S+)\s+inet\s+(\S+)/.exec(l)?.slice(1, 3).join(' '));
+    const global = addrs.stdout
+      .split('\n')
+      .filter((l) => /\binet\b/.test(l) && !/\blo\b/.test(l))
+      .map((l) => /^\d+:\s+(\S+)\s+inet\s+(\S+)/.exec(l)?.slice(1, 3).join(' '));
     assert.deepEqual(global, ['eth0 172.30.6.11/24'], `quiet has only its static address:\n${addrs.stdout}`);
     const link = await vlab(['-f', file, 'exec', 'quiet', '--', 'ip', '-o', 'link', 'show', 'eth1']);
     assert.match(link.stdout, new RegExp(`link/ether ${NONE_MAC}`), 'eth1 is the none NIC, named by MAC');
@@ -76,7 +79,10 @@ test('tiny: an address: none NIC next to a DHCP server stays without address; th
     assert.equal(v.exitCode, 0, v.stdout + v.stderr);
     const checks = (JSON.parse(v.stdout) as { checks: { from: string; to: string }[] }).checks;
     assert.ok(!checks.some((c) => c.from === 'quiet' && c.to === 'gateway:wire'), 'no gateway check over the none NIC');
-    assert.ok(checks.some((c) => c.from === 'loud' && c.to === 'gateway:wire'), 'the DHCP guest checks the LAN gateway');
+    assert.ok(
+      checks.some((c) => c.from === 'loud' && c.to === 'gateway:wire'),
+      'the DHCP guest checks the LAN gateway',
+    );
     t.diagnostic(`checks: ${checks.map((c) => `${c.from}->${c.to}`).join(', ')}`);
   } finally {
     const down = await vlab(['-f', file, 'down']);

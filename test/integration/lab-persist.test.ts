@@ -26,7 +26,11 @@ import { SEED, snapshot, vlab, outsideUp } from './helpers/vlab.js';
  * of their own, or /etc as an overlay), never on the host's own /etc.
  */
 function etcSkipReason(): string | undefined {
-  const mounts = new Set(readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4]));
+  const mounts = new Set(
+    readFileSync('/proc/self/mountinfo', 'utf8')
+      .split('\n')
+      .map((l) => l.split(' ')[4]),
+  );
   const open = ['/etc/systemd/system', '/etc/network', '/etc/iptables'].filter((d) => !mounts.has(d) && !mounts.has('/etc'));
   return open.length ? `the sandbox does not make ${open.join(', ')} private (update scripts/sandbox.sh); not writing host files` : undefined;
 }
@@ -131,7 +135,10 @@ for (const mode of ['systemd', 'ifupdown'] as const) {
     await simulateReboot(tablesOf(snap));
     const after = await status();
     assert.equal(after.hostSideInPlace, false);
-    assert.deepEqual(after.guests.map((g) => g.state), ['shut off', 'shut off']);
+    assert.deepEqual(
+      after.guests.map((g) => g.state),
+      ['shut off', 'shut off'],
+    );
     const text = await vlab(['-f', SEED, 'status']);
     assert.match(text.stdout, /run `vlab restore seed` to bring it back/);
     assert.match(text.stdout, new RegExp(`^persisted: ${mode}$`, 'm'));
@@ -156,7 +163,10 @@ for (const mode of ['systemd', 'ifupdown'] as const) {
     }
     const back = await status();
     assert.equal(back.hostSideInPlace, true);
-    assert.deepEqual(back.guests.map((g) => g.state), ['running', 'running']);
+    assert.deepEqual(
+      back.guests.map((g) => g.state),
+      ['running', 'running'],
+    );
 
     const verify = await vlab(['-f', SEED, 'verify']);
     assert.equal(verify.exitCode, 0, `verify after restore:\n${verify.stdout}\n${verify.stderr}`);
@@ -211,7 +221,10 @@ test('persist, switch modes, refuse foreign files, unpersist: the lab stays up; 
   const st = await status();
   assert.equal(st.persisted, null);
   assert.equal(st.hostSideInPlace, true);
-  assert.deepEqual(st.guests.map((g) => g.state), ['running', 'running']);
+  assert.deepEqual(
+    st.guests.map((g) => g.state),
+    ['running', 'running'],
+  );
 
   const down = await vlab(['-f', SEED, 'down']);
   assert.equal(down.exitCode, 0, down.stderr);

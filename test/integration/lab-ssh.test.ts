@@ -42,7 +42,11 @@ verify:
 `;
 
 /** The commands vlab ran, from its --verbose trace. */
-const traced = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('  $ ')).map((l) => l.slice(4));
+const traced = (stderr: string) =>
+  stderr
+    .split('\n')
+    .filter((l) => l.startsWith('  $ '))
+    .map((l) => l.slice(4));
 
 before(async () => {
   if (skip) return;
@@ -66,7 +70,10 @@ test('exec: ssh runs the command over SSH, argv word for word, exit codes passed
   assert.equal(r.exitCode, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /inet 172\.30\.7\.11\/24/);
   const cmds = traced(r.stderr);
-  assert.ok(cmds.some((c) => c.startsWith('ssh ') && c.includes('172.30.7.11')), `no ssh in the trace:\n${r.stderr}`);
+  assert.ok(
+    cmds.some((c) => c.startsWith('ssh ') && c.includes('172.30.7.11')),
+    `no ssh in the trace:\n${r.stderr}`,
+  );
   assert.ok(!cmds.some((c) => c.includes('qemu-agent-command')), 'the agent was not used');
 
   const words = ['a b', "it's", '$HOME', '*', '', 'x;y', '"q"'];
@@ -91,7 +98,10 @@ test('verify runs over SSH for the ssh guest and passes', { skip, timeout: 300_0
   const json = JSON.parse(r.stdout) as { ok: boolean; summary: { total: number; passed: number } };
   assert.equal(json.ok, true);
   assert.equal(json.summary.total, 6); // per guest: gateway, the other guest, 198.18.0.2
-  assert.ok(traced(r.stderr).some((c) => c.startsWith('ssh ') && c.includes('172.30.7.11')), 'viassh checks ran over ssh');
+  assert.ok(
+    traced(r.stderr).some((c) => c.startsWith('ssh ') && c.includes('172.30.7.11')),
+    'viassh checks ran over ssh',
+  );
 });
 
 test('the host key is pinned: a wrong known_hosts entry fails with a clear error', { skip, timeout: 120_000 }, async () => {
@@ -100,7 +110,11 @@ test('the host key is pinned: a wrong known_hosts entry fails with a clear error
   const lines = good.trim().split('\n');
   assert.equal(lines.length, 2, good);
   // give viassh's alias the other guest's key
-  const wrongKey = lines.find((l) => l.startsWith(`vlab-${NAME}-auto `))!.split(' ').slice(1).join(' ');
+  const wrongKey = lines
+    .find((l) => l.startsWith(`vlab-${NAME}-auto `))!
+    .split(' ')
+    .slice(1)
+    .join(' ');
   await writeFile(kh, `vlab-${NAME}-viassh ${wrongKey}\n${lines[1]}\n`);
   try {
     const r = await vlab(['-f', file, 'exec', 'viassh', '--', 'true']);
@@ -121,8 +135,16 @@ test('exec: auto uses the agent while it answers, and SSH once it is gone', { sk
   assert.equal(i.stdout, 'through the agent', '--stdin reaches the command through the agent (the helper strips the final newline)');
 
   // Replace qemu-ga by a sleeper (the tiny image restarts a dead agent) and stop the running one.
-  const kill = await vlab(['-f', file, 'exec', 'auto', '--', 'sh', '-c',
-    '(sleep 1; rm -f /usr/sbin/qemu-ga; printf "#!/bin/sh\\nexec sleep 86400\\n" >/usr/sbin/qemu-ga; chmod 755 /usr/sbin/qemu-ga; kill $(pidof qemu-ga)) </dev/null >/dev/null 2>&1 &']);
+  const kill = await vlab([
+    '-f',
+    file,
+    'exec',
+    'auto',
+    '--',
+    'sh',
+    '-c',
+    '(sleep 1; rm -f /usr/sbin/qemu-ga; printf "#!/bin/sh\\nexec sleep 86400\\n" >/usr/sbin/qemu-ga; chmod 755 /usr/sbin/qemu-ga; kill $(pidof qemu-ga)) </dev/null >/dev/null 2>&1 &',
+  ]);
   assert.equal(kill.exitCode, 0, kill.stderr);
   const dom = `vlab-${NAME}-auto`;
   for (let i = 0; ; i++) {
@@ -134,7 +156,10 @@ test('exec: auto uses the agent while it answers, and SSH once it is gone', { sk
   const b = await vlab(['-v', '-f', file, 'exec', 'auto', '--', 'hostname']);
   assert.equal(b.exitCode, 0, b.stdout + b.stderr);
   assert.equal(b.stdout.trim(), 'auto');
-  assert.ok(traced(b.stderr).some((c) => c.startsWith('ssh ') && c.includes('172.30.7.12')), `fell back to ssh:\n${b.stderr}`);
+  assert.ok(
+    traced(b.stderr).some((c) => c.startsWith('ssh ') && c.includes('172.30.7.12')),
+    `fell back to ssh:\n${b.stderr}`,
+  );
 
   const v = await vlab(['-f', file, 'verify', '--json']);
   assert.equal(v.exitCode, 0, v.stdout + v.stderr);

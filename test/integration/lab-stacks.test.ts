@@ -80,43 +80,58 @@ async function dhcpLines(mac: string): Promise<string[]> {
 
 for (const variant of wanted) {
   const why = skip ?? (built(variant) ? undefined : `image not built: bash vm-images/debian/build.sh ${variant} (or npm run test:guests)`);
-  test(`debian/${variant}: stack detected, addresses on the right MACs, an address: none NIC stays without address despite DHCP and the image's default, verify passes, down leaves no trace`, { skip: why, timeout: 1_800_000 }, async (t) => {
-    const before = await snapshot();
-    const dir = await mkdtemp('/run/vlab-stack-');
-    const name = `st-${variant.replace(/[^a-z]/g, '').slice(0, 10)}`;
-    const file = await writeLab(dir, name, lab(name, variant, undefined, true));
-    const t0 = performance.now();
-    const up = await vlab(['-f', file, 'up', '--timeout', TIMEOUT]);
-    const upSec = (performance.now() - t0) / 1000;
-    try {
-      assert.equal(up.exitCode, 0, `up failed:\n${up.stdout}\n${up.stderr}`);
-      t.diagnostic(`debian/${variant}: up ${upSec.toFixed(0)}s; ${up.stdout.split('\n').filter((l) => /network configuration for|ready in/.test(l)).join(' | ')}`);
-      const expectStack = variant === 'cloud-init' ? 'cloud-init' : variant;
-      assert.match(up.stdout, new RegExp(`g1: network configuration for ${expectStack}`), up.stdout);
-      if (variant !== 'cloud-init') assert.match(up.stdout, /detected:/, 'the stack was detected from the disk');
-      // The control: g2's DHCP NIC on the same LAN got a lease (up waited for it), so the server answers.
-      const control = await vlab(['-f', file, 'exec', 'g2', '--', 'ip', '-o', '-4', 'addr', 'show', 'dev', 'eth1']);
-      assert.match(control.stdout, /inet 192\.0\.2\.(1\d\d|200)\/24/, `the control NIC has a lease from the LAN's DHCP server:\n${control.stdout}${control.stderr}`);
-      assert.ok((await dhcpLines(CONTROL_MAC)).some((l) => /DHCPACK/.test(l)), 'dnsmasq acknowledged the control NIC');
-      // Time for any DHCP client or distro default in g1 to act on its unconfigured NIC.
-      await sleep(15_000);
-      const addrs = await vlab(['-f', file, 'exec', 'g1', '--', 'ip', '-o', '-4', 'addr']);
-      assert.equal(addrs.exitCode, 0, addrs.stderr);
-      const global = addrs.stdout.split('\n').filter((l) => /\binet\b/.test(l) && !/\blo\b/.test(l)).map((l) => /^\d+:\s+(\S+)\s+inet\s+(\S+)/.exec(l)?.slice(1, 3).join(' '));
-      assert.deepEqual(global, ['eth0 172.30.5.11/24'], `g1 has exactly its static address, and nothing on the address: none NIC:\n${addrs.stdout}`);
-      const link = await vlab(['-f', file, 'exec', 'g1', '--', 'ip', '-o', 'link', 'show', 'dev', 'eth1']);
-      assert.match(link.stdout, new RegExp(`link/ether ${NONE_MAC}`), `eth1 is the none NIC, named by MAC:\n${link.stdout}`);
-      assert.match(link.stdout, /<[^>]*\bUP\b[^>]*>/, `the none NIC is up (configured, just without address):\n${link.stdout}`);
-      assert.deepEqual(await dhcpLines(NONE_MAC), [], 'no DHCP request ever came from the none NIC');
-      t.diagnostic(`debian/${variant}: address: none NIC up without address; control lease ${/inet (\S+)/.exec(control.stdout)?.[1]}`);
-      const v = await vlab(['-f', file, 'verify']);
-      assert.equal(v.exitCode, 0, v.stdout + v.stderr);
-    } finally {
-      const down = await vlab(['-f', file, 'down']);
-      assert.equal(down.exitCode, 0, down.stdout + down.stderr);
-    }
-    assert.equal(await snapshot(), before);
-  });
+  test(
+    `debian/${variant}: stack detected, addresses on the right MACs, an address: none NIC stays without address despite DHCP and the image's default, verify passes, down leaves no trace`,
+    { skip: why, timeout: 1_800_000 },
+    async (t) => {
+      const before = await snapshot();
+      const dir = await mkdtemp('/run/vlab-stack-');
+      const name = `st-${variant.replace(/[^a-z]/g, '').slice(0, 10)}`;
+      const file = await writeLab(dir, name, lab(name, variant, undefined, true));
+      const t0 = performance.now();
+      const up = await vlab(['-f', file, 'up', '--timeout', TIMEOUT]);
+      const upSec = (performance.now() - t0) / 1000;
+      try {
+        assert.equal(up.exitCode, 0, `up failed:\n${up.stdout}\n${up.stderr}`);
+        t.diagnostic(
+          `debian/${variant}: up ${upSec.toFixed(0)}s; ${up.stdout
+            .split('\n')
+            .filter((l) => /network configuration for|ready in/.test(l))
+            .join(' | ')}`,
+        );
+        const expectStack = variant === 'cloud-init' ? 'cloud-init' : variant;
+        assert.match(up.stdout, new RegExp(`g1: network configuration for ${expectStack}`), up.stdout);
+        if (variant !== 'cloud-init') assert.match(up.stdout, /detected:/, 'the stack was detected from the disk');
+        // The control: g2's DHCP NIC on the same LAN got a lease (up waited for it), so the server answers.
+        const control = await vlab(['-f', file, 'exec', 'g2', '--', 'ip', '-o', '-4', 'addr', 'show', 'dev', 'eth1']);
+        assert.match(control.stdout, /inet 192\.0\.2\.(1\d\d|200)\/24/, `the control NIC has a lease from the LAN's DHCP server:\n${control.stdout}${control.stderr}`);
+        assert.ok(
+          (await dhcpLines(CONTROL_MAC)).some((l) => /DHCPACK/.test(l)),
+          'dnsmasq acknowledged the control NIC',
+        );
+        // Time for any DHCP client or distro default in g1 to act on its unconfigured NIC.
+        await sleep(15_000);
+        const addrs = await vlab(['-f', file, 'exec', 'g1', '--', 'ip', '-o', '-4', 'addr']);
+        assert.equal(addrs.exitCode, 0, addrs.stderr);
+        const global = addrs.stdout
+          .split('\n')
+          .filter((l) => /\binet\b/.test(l) && !/\blo\b/.test(l))
+          .map((l) => /^\d+:\s+(\S+)\s+inet\s+(\S+)/.exec(l)?.slice(1, 3).join(' '));
+        assert.deepEqual(global, ['eth0 172.30.5.11/24'], `g1 has exactly its static address, and nothing on the address: none NIC:\n${addrs.stdout}`);
+        const link = await vlab(['-f', file, 'exec', 'g1', '--', 'ip', '-o', 'link', 'show', 'dev', 'eth1']);
+        assert.match(link.stdout, new RegExp(`link/ether ${NONE_MAC}`), `eth1 is the none NIC, named by MAC:\n${link.stdout}`);
+        assert.match(link.stdout, /<[^>]*\bUP\b[^>]*>/, `the none NIC is up (configured, just without address):\n${link.stdout}`);
+        assert.deepEqual(await dhcpLines(NONE_MAC), [], 'no DHCP request ever came from the none NIC');
+        t.diagnostic(`debian/${variant}: address: none NIC up without address; control lease ${/inet (\S+)/.exec(control.stdout)?.[1]}`);
+        const v = await vlab(['-f', file, 'verify']);
+        assert.equal(v.exitCode, 0, v.stdout + v.stderr);
+      } finally {
+        const down = await vlab(['-f', file, 'down']);
+        assert.equal(down.exitCode, 0, down.stdout + down.stderr);
+      }
+      assert.equal(await snapshot(), before);
+    },
+  );
 }
 
 const wrongWhy = skip ?? (built('networkd') && wanted.includes('networkd') ? undefined : 'needs the networkd image (VLAB_GUESTS includes networkd, and it is built)');
@@ -136,4 +151,3 @@ test('a wrong netconfig (ifupdown forced on the networkd image) fails up with th
   }
   assert.equal(await snapshot(), before);
 });
-

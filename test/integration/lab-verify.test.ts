@@ -24,13 +24,20 @@ interface CheckJson {
   reason: string | null;
 }
 
-async function verifyJson(file: string, extra: string[] = []): Promise<{ exitCode: number | undefined; json: { ok: boolean; checks: CheckJson[]; summary: { total: number; passed: number; failed: number } } }> {
+async function verifyJson(
+  file: string,
+  extra: string[] = [],
+): Promise<{ exitCode: number | undefined; json: { ok: boolean; checks: CheckJson[]; summary: { total: number; passed: number; failed: number } } }> {
   const r = await vlab(['-f', file, 'verify', '--json', ...extra]);
   assert.ok(r.stdout.trim().startsWith('{'), `verify printed no JSON:\n${r.stdout}\n${r.stderr}`);
   return { exitCode: r.exitCode, json: JSON.parse(r.stdout) };
 }
 
-const failed = (checks: CheckJson[]) => checks.filter((c) => !c.ok).map((c) => `${c.from}->${c.to}`).sort();
+const failed = (checks: CheckJson[]) =>
+  checks
+    .filter((c) => !c.ok)
+    .map((c) => `${c.from}->${c.to}`)
+    .sort();
 
 before(async () => {
   if (skip) return;

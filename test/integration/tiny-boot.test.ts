@@ -70,13 +70,19 @@ describe('tiny guest image under libvirt', () => {
       dir,
     );
     await defineTinyDomain(
-      { name: G1, image: staged, disk: d1, nics: [{ mac: MAC1A, bridge: 'tbr0' }, { mac: MAC1B, bridge: 'tbr1' }], consoleLog: path.join(dir, 'g1.console.log') },
+      {
+        name: G1,
+        image: staged,
+        disk: d1,
+        nics: [
+          { mac: MAC1A, bridge: 'tbr0' },
+          { mac: MAC1B, bridge: 'tbr1' },
+        ],
+        consoleLog: path.join(dir, 'g1.console.log'),
+      },
       virsh,
     );
-    await defineTinyDomain(
-      { name: G2, image: staged, disk: d2, nics: [{ mac: MAC2, bridge: 'tbr0' }], consoleLog: path.join(dir, 'g2.console.log') },
-      virsh,
-    );
+    await defineTinyDomain({ name: G2, image: staged, disk: d2, nics: [{ mac: MAC2, bridge: 'tbr0' }], consoleLog: path.join(dir, 'g2.console.log') }, virsh);
     await Promise.all(
       [G1, G2].map(async (dom) => {
         await virsh(['start', dom]);
@@ -108,7 +114,11 @@ describe('tiny guest image under libvirt', () => {
     for (const l of steps) t.diagnostic(`${G1} console: ${l}`);
     assert.ok(steps.includes('tiny: ready'), `no "tiny: ready" on the console:\n${log}`);
     assert.ok(steps.includes('tiny: interface eth1 pinned by MAC'));
-    assert.deepEqual(steps.filter((l) => /fail|FATAL|error/i.test(l)), [], 'no failed boot step');
+    assert.deepEqual(
+      steps.filter((l) => /fail|FATAL|error/i.test(l)),
+      [],
+      'no failed boot step',
+    );
   });
 
   test('injected guest: hostname, pinned names, 172.30.0.2 on eth1, pings 172.30.0.1', { skip }, async () => {
@@ -154,10 +164,17 @@ describe('tiny guest image under libvirt', () => {
   test('"inet dhcp" works (busybox ifup + udhcpc script) against a DHCP server on tbr0', { skip }, async () => {
     // A DHCP server on the sandbox's tbr0 only (no DNS), for g2.
     dnsmasq = execa('dnsmasq', [
-      '--keep-in-foreground', '--conf-file=/dev/null', '--port=0', '--user=root',
-      '--interface=tbr0', '--bind-interfaces', '--except-interface=lo',
-      '--dhcp-range=172.30.0.100,172.30.0.150,1h', '--dhcp-option=option:router,172.30.0.1',
-      `--dhcp-leasefile=${path.join(dir, 'dnsmasq.leases')}`, `--pid-file=${path.join(dir, 'dnsmasq.pid')}`,
+      '--keep-in-foreground',
+      '--conf-file=/dev/null',
+      '--port=0',
+      '--user=root',
+      '--interface=tbr0',
+      '--bind-interfaces',
+      '--except-interface=lo',
+      '--dhcp-range=172.30.0.100,172.30.0.150,1h',
+      '--dhcp-option=option:router,172.30.0.1',
+      `--dhcp-leasefile=${path.join(dir, 'dnsmasq.leases')}`,
+      `--pid-file=${path.join(dir, 'dnsmasq.pid')}`,
     ]);
     dnsmasq.catch(() => {}); // killed in after()
     const r = await agentExec(

@@ -29,7 +29,9 @@ export async function upState(lab: Lab, host: (template: string) => HostFacts = 
     createdAt: at,
     updatedAt: at,
     spec: lab,
-    entries: plan.actions.filter((a) => !a.satisfied && a.kind !== 'guest.ready').map((a) => ({ id: a.id, kind: a.kind, target: a.target, details: a.details, status: 'done' as const, at })),
+    entries: plan.actions
+      .filter((a) => !a.satisfied && a.kind !== 'guest.ready')
+      .map((a) => ({ id: a.id, kind: a.kind, target: a.target, details: a.details, status: 'done' as const, at })),
   };
 }
 

@@ -27,12 +27,23 @@ const contentOf = (p: ReturnType<typeof planPersist>, path: string): string => {
 test('seed, systemd mode: the unit, its enable symlink, network autostart; goldens', async () => {
   const p = planPersist(await upState(seedLab), 'systemd', { ...FAKE_INPUT, missingDirs: ['/etc/systemd/system/multi-user.target.wants'] });
   assertGolden('persist/vlab-seed.service', contentOf(p, '/etc/systemd/system/vlab-seed.service'));
-  assertGolden('persist/seed-systemd-actions.json', JSON.stringify(p.actions.map(({ id, kind, description, dependsOn }) => ({ id, kind, description, dependsOn })), null, 2) + '\n');
+  assertGolden(
+    'persist/seed-systemd-actions.json',
+    JSON.stringify(
+      p.actions.map(({ id, kind, description, dependsOn }) => ({ id, kind, description, dependsOn })),
+      null,
+      2,
+    ) + '\n',
+  );
   const link = p.actions.find((a) => a.id === 'persist.file:/etc/systemd/system/multi-user.target.wants/vlab-seed.service');
   assert.ok(link?.details.kind === 'persist.file');
   assert.equal(link.details.link, '../vlab-seed.service');
-  assert.deepEqual(link.details.createdDirs, ['/etc/systemd/system/multi-user.target.wants'], 'the missing wants dir is the symlink\'s to remove');
-  assert.deepEqual(p.actions.filter((a) => a.kind === 'persist.autostart').map((a) => a.target), ['vlab-seed-isolation'], 'guests are started by vlab restore, not libvirtd');
+  assert.deepEqual(link.details.createdDirs, ['/etc/systemd/system/multi-user.target.wants'], "the missing wants dir is the symlink's to remove");
+  assert.deepEqual(
+    p.actions.filter((a) => a.kind === 'persist.autostart').map((a) => a.target),
+    ['vlab-seed-isolation'],
+    'guests are started by vlab restore, not libvirtd',
+  );
   const unit = contentOf(p, '/etc/systemd/system/vlab-seed.service');
   assert.match(unit, /^ExecStart=\/usr\/bin\/node \/opt\/vlab\/bin\/vlab\.js restore seed --quiet$/m);
   assert.match(unit, /^After=network\.target libvirtd\.service$/m);
@@ -44,27 +55,50 @@ test('seed, ifupdown mode: interfaces.d stanza, rules file, autostart of network
   const p = planPersist(await upState(seedLab), 'ifupdown', { ...FAKE_INPUT, missingDirs: ['/etc/iptables'] });
   assertGolden('persist/interfaces.d-vlab-seed', contentOf(p, '/etc/network/interfaces.d/vlab-seed'));
   assertGolden('persist/vlab-seed.rules', contentOf(p, '/etc/iptables/vlab-seed.rules'));
-  assertGolden('persist/seed-ifupdown-actions.json', JSON.stringify(p.actions.map(({ id, kind, description, dependsOn }) => ({ id, kind, description, dependsOn })), null, 2) + '\n');
-  assert.deepEqual(p.actions.filter((a) => a.kind === 'persist.autostart').map((a) => a.id), [
-    'persist.autostart:network:vlab-seed-isolation',
-    'persist.autostart:domain:vlab-seed-web',
-    'persist.autostart:domain:vlab-seed-db',
-  ]);
+  assertGolden(
+    'persist/seed-ifupdown-actions.json',
+    JSON.stringify(
+      p.actions.map(({ id, kind, description, dependsOn }) => ({ id, kind, description, dependsOn })),
+      null,
+      2,
+    ) + '\n',
+  );
+  assert.deepEqual(
+    p.actions.filter((a) => a.kind === 'persist.autostart').map((a) => a.id),
+    ['persist.autostart:network:vlab-seed-isolation', 'persist.autostart:domain:vlab-seed-web', 'persist.autostart:domain:vlab-seed-db'],
+  );
   const rules = p.actions.find((a) => a.target === '/etc/iptables/vlab-seed.rules');
   assert.ok(rules?.details.kind === 'persist.file');
   assert.deepEqual(rules.details.createdDirs, ['/etc/iptables']);
   const ifaces = contentOf(p, '/etc/network/interfaces.d/vlab-seed');
-  for (const line of ['auto isolationbr', 'iface isolationbr inet static', 'address 172.16.0.1', 'netmask 255.255.0.0', 'bridge_ports none', 'bridge_stp off', 'bridge_fd 0', 'pre-up iptables-restore --noflush < /etc/iptables/vlab-seed.rules', 'post-up ip link set isolationbr alias vlab:seed', 'post-up sysctl -w net.ipv4.ip_forward=1']) {
-    assert.ok(ifaces.split('\n').some((l) => l.trim() === line), `missing: ${line}`);
+  for (const line of [
+    'auto isolationbr',
+    'iface isolationbr inet static',
+    'address 172.16.0.1',
+    'netmask 255.255.0.0',
+    'bridge_ports none',
+    'bridge_stp off',
+    'bridge_fd 0',
+    'pre-up iptables-restore --noflush < /etc/iptables/vlab-seed.rules',
+    'post-up ip link set isolationbr alias vlab:seed',
+    'post-up sysctl -w net.ipv4.ip_forward=1',
+  ]) {
+    assert.ok(
+      ifaces.split('\n').some((l) => l.trim() === line),
+      `missing: ${line}`,
+    );
   }
 });
 
-test('rules file: only the journal\'s tagged rules, -I rules in journal order (FORWARD policy DROP host); golden', async () => {
+test("rules file: only the journal's tagged rules, -I rules in journal order (FORWARD policy DROP host); golden", async () => {
   const state = await dockerSeedState();
   const text = renderRules('seed', journalRules(state));
   assertGolden('persist/vlab-seed-docker.rules', text);
   const body = text.split('\n').filter((l) => l && !l.startsWith('#'));
-  assert.deepEqual(body.filter((l) => l.startsWith('*') || l === 'COMMIT'), ['*nat', 'COMMIT', '*filter', 'COMMIT']);
+  assert.deepEqual(
+    body.filter((l) => l.startsWith('*') || l === 'COMMIT'),
+    ['*nat', 'COMMIT', '*filter', 'COMMIT'],
+  );
   for (const l of body.filter((x) => x.startsWith('-'))) assert.match(l, /--comment vlab:seed /);
 });
 
@@ -76,7 +110,10 @@ test('two networks, one a bridged uplink: the uplink is left out, with a comment
   assert.doesNotMatch(text, /^auto br0$/m);
   assert.doesNotMatch(text, /ip_forward/, 'no network has nat');
   const p = planPersist(state, 'ifupdown', FAKE_INPUT);
-  assert.ok(p.notes.some((n) => /bridged uplinks are out of scope/.test(n)), p.notes.join('\n'));
+  assert.ok(
+    p.notes.some((n) => /bridged uplinks are out of scope/.test(n)),
+    p.notes.join('\n'),
+  );
 });
 
 test('helpers: netmask, quoting, the marker', () => {

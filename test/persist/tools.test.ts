@@ -49,7 +49,7 @@ test('systemd-analyze verify accepts the unit, with no warning', async (t) => {
   assert.match(String(rb.stderr), /Failed to parse service type/);
 });
 
-test('systemctl --root sees the unit as enabled through vlab\'s symlink (what `systemctl enable` makes)', async (t) => {
+test("systemctl --root sees the unit as enabled through vlab's symlink (what `systemctl enable` makes)", async (t) => {
   if (!needs(t, '/usr/bin/systemctl', 'systemd')) return;
   const root = join(dir, 'root');
   const p = planPersist(await upState(seedLab), 'systemd', FAKE_INPUT);
@@ -72,12 +72,27 @@ test('ifquery parses the interfaces.d file: the bridge is auto, with its address
   // ifupdown 0.8 always lists lo (implicitly auto) besides the file's own interfaces.
   const list = await execa('ifquery', ['-i', file, '-a', '--list'], { reject: false });
   assert.equal(list.exitCode, 0, String(list.stderr));
-  assert.deepEqual(String(list.stdout).trim().split('\n').filter((l) => l !== 'lo'), ['isolationbr']);
+  assert.deepEqual(
+    String(list.stdout)
+      .trim()
+      .split('\n')
+      .filter((l) => l !== 'lo'),
+    ['isolationbr'],
+  );
   const q = await execa('ifquery', ['-i', file, 'isolationbr'], { reject: false });
   assert.equal(q.exitCode, 0, String(q.stderr));
   const opts = String(q.stdout);
   // ifupdown calls post-up `up` (its alias).
-  for (const line of ['address: 172.16.0.1', 'netmask: 255.255.0.0', 'bridge_ports: none', 'bridge_stp: off', 'bridge_fd: 0', 'pre-up: iptables-restore --noflush < /etc/iptables/vlab-seed.rules', 'up: ip link set isolationbr alias vlab:seed', 'up: sysctl -w net.ipv4.ip_forward=1']) {
+  for (const line of [
+    'address: 172.16.0.1',
+    'netmask: 255.255.0.0',
+    'bridge_ports: none',
+    'bridge_stp: off',
+    'bridge_fd: 0',
+    'pre-up: iptables-restore --noflush < /etc/iptables/vlab-seed.rules',
+    'up: ip link set isolationbr alias vlab:seed',
+    'up: sysctl -w net.ipv4.ip_forward=1',
+  ]) {
     assert.ok(opts.split('\n').includes(line), `ifquery does not show '${line}':\n${opts}`);
   }
 });
@@ -89,7 +104,13 @@ test('ifquery parses the file of a lab with a bridged uplink (left out) and an i
   // ifupdown 0.8 always lists lo (implicitly auto) besides the file's own interfaces.
   const list = await execa('ifquery', ['-i', file, '-a', '--list'], { reject: false });
   assert.equal(list.exitCode, 0, String(list.stderr));
-  assert.deepEqual(String(list.stdout).trim().split('\n').filter((l) => l !== 'lo'), ['vlab-lan']);
+  assert.deepEqual(
+    String(list.stdout)
+      .trim()
+      .split('\n')
+      .filter((l) => l !== 'lo'),
+    ['vlab-lan'],
+  );
 });
 
 /** Runs a shell script in a private network namespace (its own, empty, iptables rules). */
@@ -122,19 +143,18 @@ for (const [name, state] of [
   });
 }
 
-test('iptables-restore --noflush loads exactly the lab\'s rules, keeps other rules, in up\'s order', async (t) => {
+test("iptables-restore --noflush loads exactly the lab's rules, keeps other rules, in up's order", async (t) => {
   const s = await dockerSeedState();
   const file = join(dir, 'docker-load.rules');
   writeFileSync(file, renderRules('seed', journalRules(s)));
-  const r = await inPrivateNetns(
-    t,
-    'iptables -I FORWARD -s 192.0.2.1 -j ACCEPT; iptables-restore --noflush "$1"; iptables -S FORWARD; iptables -t nat -S POSTROUTING',
-    file,
-  );
+  const r = await inPrivateNetns(t, 'iptables -I FORWARD -s 192.0.2.1 -j ACCEPT; iptables-restore --noflush "$1"; iptables -S FORWARD; iptables -t nat -S POSTROUTING', file);
   if (!r) return;
   assert.equal(r.exitCode, 0, r.stderr);
   // iptables -S quotes the comment; the planner compares without quotes (normaliseRule) too.
-  const lines = r.stdout.split('\n').filter((l) => l.startsWith('-A ')).map((l) => l.replace(/"/g, ''));
+  const lines = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('-A '))
+    .map((l) => l.replace(/"/g, ''));
   assert.deepEqual(lines, [
     // -I rules land on top in reverse file order, exactly as `up` inserted them one by one.
     '-A FORWARD -o isolationbr -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment vlab:seed -j ACCEPT',

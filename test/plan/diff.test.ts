@@ -35,7 +35,11 @@ test('a new network is added in place', () => {
 });
 
 test('a removed guest or network needs down', () => {
-  const noDb = lab(SEED.replace(/  db:\n(    .*\n|      .*\n)+/, '').replace('    - { from: web, to: db, expect: reachable }\n', '').replace('  checks:\n', ''));
+  const noDb = lab(
+    SEED.replace(/  db:\n(    .*\n|      .*\n)+/, '')
+      .replace('    - { from: web, to: db, expect: reachable }\n', '')
+      .replace('  checks:\n', ''),
+  );
   assert.deepEqual(diffLab(seed, noDb), { added: [], needDown: ["guest 'db' was removed"] });
   const renamedNet = lab(SEED.replace(/isolation/g, 'lan'));
   const d = diffLab(seed, renamedNet);
@@ -45,7 +49,15 @@ test('a removed guest or network needs down', () => {
 });
 
 test('a changed guest needs down and says which keys changed', () => {
-  const d = diffLab(seed, lab(edit('    memory: 192\n    interfaces:\n      - network: isolation\n        address: 172.16.0.2', '    memory: 256\n    vcpus: 2\n    interfaces:\n      - network: isolation\n        address: 172.16.0.2')));
+  const d = diffLab(
+    seed,
+    lab(
+      edit(
+        '    memory: 192\n    interfaces:\n      - network: isolation\n        address: 172.16.0.2',
+        '    memory: 256\n    vcpus: 2\n    interfaces:\n      - network: isolation\n        address: 172.16.0.2',
+      ),
+    ),
+  );
   assert.deepEqual(d, { added: [], needDown: ["guest 'web' changed (memory, vcpus)"] });
   const addr = diffLab(seed, lab(edit('address: 172.16.0.3', 'address: 172.16.0.30')));
   assert.deepEqual(addr.needDown, ["guest 'db' changed (interfaces)"]);

@@ -48,10 +48,13 @@ test('plan: one ssh.keys action for the ssh and auto guests; key files only in t
   assert.equal(keys.length, 1);
   const d = keys[0]!.details;
   assert.ok(d.kind === 'ssh.keys');
-  assert.deepEqual(d.guests.map((g) => [g.guest, g.mode, g.address, g.alias]), [
-    ['s', 'ssh', '10.6.0.5', 'vlab-mix-s'],
-    ['a', 'auto', '10.6.0.6', 'vlab-mix-a'],
-  ]);
+  assert.deepEqual(
+    d.guests.map((g) => [g.guest, g.mode, g.address, g.alias]),
+    [
+      ['s', 'ssh', '10.6.0.5', 'vlab-mix-s'],
+      ['a', 'auto', '10.6.0.6', 'vlab-mix-a'],
+    ],
+  );
   assert.ok(d.guests.every((g) => g.hostKey.startsWith(`${d.dir}/`)) && d.clientKey.startsWith(`${d.dir}/`));
   const files = (g: string) => {
     const c = plan.actions.find((a) => a.id === `guest.config:${g}`)!;
@@ -62,6 +65,9 @@ test('plan: one ssh.keys action for the ssh and auto guests; key files only in t
   assert.ok(files('a').paths.includes('/etc/ssh/ssh_host_ed25519_key'));
   assert.ok(!files('g').paths.some((p) => p.includes('ssh')) && !files('g').after.includes('ssh.keys'), 'exec: agent gets no keys');
   const exec = plan.conflicts.filter((c) => c.kind.startsWith('exec'));
-  assert.deepEqual(exec.map((c) => c.kind), ['exec-ssh-unreachable']);
+  assert.deepEqual(
+    exec.map((c) => c.kind),
+    ['exec-ssh-unreachable'],
+  );
   assert.match(exec[0]!.message, /guest 'd': exec: ssh \(from lab file\) needs a static address/);
 });

@@ -41,7 +41,10 @@ test('an isolated network gets two tagged REJECT rules at the top of FORWARD, an
 test('an uplink network gets a bridge and the uplink move, but no host address and no rules', async () => {
   const actions = await hostActions(mixed, emptyHost(template));
   const lan = actions.filter((a) => a.target === 'br0' || a.id.includes('br0'));
-  assert.deepEqual(lan.map((a) => a.kind), ['bridge.create', 'uplink.attach']);
+  assert.deepEqual(
+    lan.map((a) => a.kind),
+    ['bridge.create', 'uplink.attach'],
+  );
   assert.ok(actions.some((a) => a.id === 'libvirt.network:vlab-mixed-lan'));
 });
 
@@ -72,10 +75,16 @@ test('an uplink network enslaves its NIC to the bridge, moving its addresses and
 
 test('a missing or wireless uplink NIC is a conflict', () => {
   const missing = findConflicts(mixed, emptyHost(template));
-  assert.ok(missing.some((c) => c.message.includes('enp1s0')), 'enp1s0 does not exist on the host');
+  assert.ok(
+    missing.some((c) => c.message.includes('enp1s0')),
+    'enp1s0 does not exist on the host',
+  );
   const wifi = emptyHost(template);
   wifi.links.push({ name: 'enp1s0', up: true, wireless: true });
-  assert.ok(findConflicts(mixed, wifi).some((c) => c.message.includes('enp1s0')), 'a wireless NIC cannot be bridged');
+  assert.ok(
+    findConflicts(mixed, wifi).some((c) => c.message.includes('enp1s0')),
+    'a wireless NIC cannot be bridged',
+  );
 });
 
 test('rules already present are recognised even when iptables -S quotes the comment', async () => {

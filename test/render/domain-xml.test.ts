@@ -92,10 +92,13 @@ test('root disk, interfaces in order, agent channel, serial console mirrored', a
   assert.deepEqual(child(disk!, 'driver')?.$, { name: 'qemu', type: 'qcow2' });
   assert.deepEqual(child(disk!, 'target')?.$, { dev: 'vda', bus: 'virtio' });
   const nics = children(d, 'interface');
-  assert.deepEqual(nics.map((n) => [attr(n, 'type'), attr(child(n, 'mac'), 'address'), attr(child(n, 'source'), 'network'), attr(child(n, 'model'), 'type')]), [
-    ['network', '52:54:00:aa:00:01', 'vlab-multi-lan', 'virtio'],
-    ['network', '52:54:00:aa:00:02', 'vlab-multi-uplink', 'virtio'],
-  ]);
+  assert.deepEqual(
+    nics.map((n) => [attr(n, 'type'), attr(child(n, 'mac'), 'address'), attr(child(n, 'source'), 'network'), attr(child(n, 'model'), 'type')]),
+    [
+      ['network', '52:54:00:aa:00:01', 'vlab-multi-lan', 'virtio'],
+      ['network', '52:54:00:aa:00:02', 'vlab-multi-uplink', 'virtio'],
+    ],
+  );
   const [channel] = children(d, 'channel');
   assert.deepEqual(child(channel!, 'target')?.$, { type: 'virtio', name: 'org.qemu.guest_agent.0' });
   const [serial] = children(d, 'serial');
@@ -141,13 +144,34 @@ test('template: extra devices and settings kept, managed devices replaced', asyn
   assert.ok(child(child(root, 'metadata')!, 'app:x'), 'other metadata kept');
   assert.ok(child(child(root, 'os')!, 'bootmenu'), 'other os settings kept');
   const d = devices(root);
-  assert.deepEqual(children(d, 'disk').map((x) => attr(child(x, 'source'), 'file')), ['/state/web.qcow2', '/data.qcow2']);
-  assert.deepEqual(children(d, 'interface').map((x) => attr(x, 'type')), ['network']);
-  assert.deepEqual(children(d, 'serial').map((x) => [attr(x, 'type'), attr(child(x, 'target'), 'port')]), [['file', '0'], ['pty', '1']]);
-  assert.deepEqual(children(d, 'console').map((x) => [attr(x, 'type'), attr(child(x, 'target'), 'type')]), [['file', 'serial'], ['pty', 'virtio']]);
+  assert.deepEqual(
+    children(d, 'disk').map((x) => attr(child(x, 'source'), 'file')),
+    ['/state/web.qcow2', '/data.qcow2'],
+  );
+  assert.deepEqual(
+    children(d, 'interface').map((x) => attr(x, 'type')),
+    ['network'],
+  );
+  assert.deepEqual(
+    children(d, 'serial').map((x) => [attr(x, 'type'), attr(child(x, 'target'), 'port')]),
+    [
+      ['file', '0'],
+      ['pty', '1'],
+    ],
+  );
+  assert.deepEqual(
+    children(d, 'console').map((x) => [attr(x, 'type'), attr(child(x, 'target'), 'type')]),
+    [
+      ['file', 'serial'],
+      ['pty', 'virtio'],
+    ],
+  );
   const channels = children(d, 'channel');
-  assert.deepEqual(channels.map((x) => attr(child(x, 'target'), 'name')), ['org.qemu.guest_agent.0', 'com.redhat.spice.0']);
-  assert.equal(child(channels[0]!, 'source'), undefined, 'agent channel is vlab\'s, old source dropped');
+  assert.deepEqual(
+    channels.map((x) => attr(child(x, 'target'), 'name')),
+    ['org.qemu.guest_agent.0', 'com.redhat.spice.0'],
+  );
+  assert.equal(child(channels[0]!, 'source'), undefined, "agent channel is vlab's, old source dropped");
   assert.ok(child(d, 'watchdog'), 'extra device kept');
 });
 

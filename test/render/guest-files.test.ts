@@ -30,14 +30,10 @@ test('hosts: lab block lists every guest with a static address, first address on
 
 test('renderGuestFiles: netconfig, pinning, hostname, hosts; all 0644', () => {
   const files = renderGuestFiles(edge, 'ifupdown');
-  assert.deepEqual(files.map((f) => f.path), [
-    '/etc/network/interfaces',
-    '/etc/systemd/network/10-vlab-eth0.link',
-    '/etc/systemd/network/10-vlab-eth1.link',
-    '/etc/vlab/ifnames',
-    '/etc/hostname',
-    '/etc/hosts',
-  ]);
+  assert.deepEqual(
+    files.map((f) => f.path),
+    ['/etc/network/interfaces', '/etc/systemd/network/10-vlab-eth0.link', '/etc/systemd/network/10-vlab-eth1.link', '/etc/vlab/ifnames', '/etc/hostname', '/etc/hosts'],
+  );
   assert.ok(files.every((f) => f.mode === 0o644));
   assert.equal(files.find((f) => f.path === '/etc/hostname')?.content, 'edge\n');
 });

@@ -8,18 +8,21 @@ import { guestOf, multiLab, seedLab } from '../fixtures/render/seed-lab.js';
 const interfaces = (lab: Lab, guest: string) => renderInterfaces({ lab, guest: guestOf(lab, guest), hosts: labHosts(lab) });
 
 test('static NIC: address, netmask from the prefix, gateway', () => {
-  assert.equal(interfaces(seedLab, 'web'), [
-    '# Written by vlab for lab seed, guest web. Changes are lost at the next `vlab up`.',
-    'auto lo',
-    'iface lo inet loopback',
-    '',
-    'auto eth0',
-    'iface eth0 inet static',
-    '    address 172.16.0.2',
-    '    netmask 255.255.0.0',
-    '    gateway 172.16.0.1',
-    '',
-  ].join('\n'));
+  assert.equal(
+    interfaces(seedLab, 'web'),
+    [
+      '# Written by vlab for lab seed, guest web. Changes are lost at the next `vlab up`.',
+      'auto lo',
+      'iface lo inet loopback',
+      '',
+      'auto eth0',
+      'iface eth0 inet static',
+      '    address 172.16.0.2',
+      '    netmask 255.255.0.0',
+      '    gateway 172.16.0.1',
+      '',
+    ].join('\n'),
+  );
 });
 
 test('NIC without an address is dhcp; gateway only on the default-route NIC', () => {
@@ -43,7 +46,7 @@ test('the gateway appears once even with several static NICs', () => {
   assert.match(text, /address 10\.10\.0\.10\n {4}netmask 255\.255\.255\.0\n {4}gateway 10\.10\.0\.1\n/);
 });
 
-test('prefix missing on the NIC falls back to the network\'s', () => {
+test("prefix missing on the NIC falls back to the network's", () => {
   const base = guestOf(seedLab, 'web');
   const { prefix: _drop, ...nic } = base.interfaces[0]!;
   const text = renderInterfaces({ lab: seedLab, guest: { ...base, interfaces: [nic] }, hosts: [] });

@@ -32,7 +32,7 @@ test('ownerFromXml rejects text that is not XML', async () => {
   await assert.rejects(ownerFromXml('<domain><name>'));
 });
 
-test('setOwner replaces an old vlab tag and keeps other applications\' metadata', async () => {
+test("setOwner replaces an old vlab tag and keeps other applications' metadata", async () => {
   const { root } = await parseXml(`<domain><metadata><vlab:owner xmlns:vlab="${VLAB_XMLNS}" lab="old" guest="g"/><app:x xmlns:app="urn:app">keep</app:x></metadata></domain>`);
   setOwner(root, 'new', 'guest', 'g');
   const xml = buildXml('domain', root);

@@ -27,7 +27,14 @@ test('cloud-init: seed ISO files only; the disk gets nothing', () => {
   for (const { input } of CASES) {
     assert.equal(netconfigTarget('cloud-init'), 'seed-iso');
     assert.equal(rendererFor('cloud-init')!.target, 'seed-iso');
-    assert.deepEqual(renderGuestFiles(input, 'cloud-init').map((f) => [f.path, f.mode]), [['/meta-data', 0o644], ['/user-data', 0o644], ['/network-config', 0o644]]);
+    assert.deepEqual(
+      renderGuestFiles(input, 'cloud-init').map((f) => [f.path, f.mode]),
+      [
+        ['/meta-data', 0o644],
+        ['/user-data', 0o644],
+        ['/network-config', 0o644],
+      ],
+    );
   }
 });
 
@@ -48,7 +55,10 @@ test('cloud-init: user-data starts with #cloud-config; network-config is version
     const cfg = parse(ud) as { hostname: string; manage_etc_hosts: boolean; write_files: { path: string }[]; runcmd?: unknown };
     assert.equal(cfg.hostname, input.guest.name);
     assert.equal(cfg.manage_etc_hosts, false);
-    assert.deepEqual(cfg.write_files.map((f) => f.path), ['/etc/hosts']);
+    assert.deepEqual(
+      cfg.write_files.map((f) => f.path),
+      ['/etc/hosts'],
+    );
     assert.equal(cfg.runcmd, undefined);
     const nc = parse(renderNetworkConfig(input), { version: '1.1' }) as { version: number; ethernets: Record<string, { match: { macaddress: string }; 'set-name': string }> };
     assert.equal(nc.version, 2);
@@ -59,7 +69,7 @@ test('cloud-init: user-data starts with #cloud-config; network-config is version
   }
 });
 
-test('cloud-init schema validates user-data and the disk stacks\' cloud.cfg.d snippet', async (t) => {
+test("cloud-init schema validates user-data and the disk stacks' cloud.cfg.d snippet", async (t) => {
   if (!needs(t, CLOUD_INIT, 'cloud-init')) return;
   for (const { name, input } of CASES) {
     const ud = join(dir, `${name.replace('/', '-')}.user-data`);
@@ -109,11 +119,18 @@ for (const { name, input } of CASES) {
     assert.equal(got.metadata['local-hostname'], input.guest.name);
     assert.match(got.metadata['instance-id']!, /^vlab-/);
     assert.equal(got.userdata, files[1]!.content);
-    assert.deepEqual(got.interfaces.map((i) => [i.name, i.mac_address]), input.guest.interfaces.map((n) => [n.ifname, n.mac]));
+    assert.deepEqual(
+      got.interfaces.map((i) => [i.name, i.mac_address]),
+      input.guest.interfaces.map((n) => [n.ifname, n.mac]),
+    );
     for (const nic of input.guest.interfaces) {
       const subnets = got.interfaces.find((i) => i.name === nic.ifname)!.subnets;
       if (nic.unconfigured) {
-        assert.deepEqual(subnets.filter((s) => s.type !== 'manual'), [], `${nic.ifname}: address: none has no subnet (no DHCP, no address)`);
+        assert.deepEqual(
+          subnets.filter((s) => s.type !== 'manual'),
+          [],
+          `${nic.ifname}: address: none has no subnet (no DHCP, no address)`,
+        );
         continue;
       }
       const [subnet, ...more] = subnets;
@@ -123,7 +140,10 @@ for (const { name, input } of CASES) {
         continue;
       }
       assert.deepEqual([subnet!.type, subnet!.address, subnet!.prefix], ['static', nic.address, nic.prefix]);
-      assert.deepEqual(subnet!.routes.map((r) => [r.gateway, r.prefix]), nic.gateway ? [[nic.gateway, 0]] : []);
+      assert.deepEqual(
+        subnet!.routes.map((r) => [r.gateway, r.prefix]),
+        nic.gateway ? [[nic.gateway, 0]] : [],
+      );
     }
   });
 
@@ -133,11 +153,18 @@ for (const { name, input } of CASES) {
     writeFileSync(src, renderNetworkConfig(input));
     const read = (out: string) => {
       const texts: string[] = [];
-      const walk = (d: string) => readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(join(d, e.name)) : texts.push(readFileSync(join(d, e.name), 'utf8'))));
+      const walk = (d: string) =>
+        readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(join(d, e.name)) : texts.push(readFileSync(join(d, e.name), 'utf8'))));
       walk(out);
       return texts.join('\n');
     };
-    for (const [distro, kind] of [['debian', 'eni'], ['debian', 'networkd'], ['ubuntu', 'netplan'], ['debian', 'network-manager'], ['rhel', 'sysconfig']] as const) {
+    for (const [distro, kind] of [
+      ['debian', 'eni'],
+      ['debian', 'networkd'],
+      ['ubuntu', 'netplan'],
+      ['debian', 'network-manager'],
+      ['rhel', 'sysconfig'],
+    ] as const) {
       const out = join(dir, `${name.replace('/', '-')}-${kind}`);
       const r = await execa(CLOUD_INIT, ['devel', 'net-convert', '-p', src, '-k', 'yaml', '-D', distro, '-O', kind, '-d', out], { reject: false });
       assert.equal(r.exitCode, 0, `${name} ${kind}: ${r.stderr}`);

@@ -55,7 +55,10 @@ function expected(input: GuestNetInput, nic: LabInterface): Record<string, strin
 for (const { name, input } of CASES) {
   test(`ifcfg: ${name}: sh -n passes and sourcing gives back exactly the intended variables`, async () => {
     const files = renderIfcfg(input);
-    assert.deepEqual(files.map((f) => [f.path, f.mode]), input.guest.interfaces.map((nic) => [ifcfgPath(nic), 0o644]));
+    assert.deepEqual(
+      files.map((f) => [f.path, f.mode]),
+      input.guest.interfaces.map((nic) => [ifcfgPath(nic), 0o644]),
+    );
     for (const nic of input.guest.interfaces) {
       const file = files.find((f) => f.path === `/etc/sysconfig/network-scripts/ifcfg-${nic.ifname}`)!;
       assert.deepEqual(await source(file.content), expected(input, nic));

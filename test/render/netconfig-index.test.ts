@@ -29,16 +29,28 @@ test('disk stacks: stack files, then pinning, cloud-init snippet (not for ifupdo
       assert.deepEqual(files, [...own, ...renderPinning(input), ...quiet, ...renderHostFiles(input)], `${kind} ${name}`);
       const paths = files.map((f) => f.path);
       assert.equal(new Set(paths).size, paths.length, `${kind} ${name}: a path written twice`);
-      assert.ok(paths.every((p) => p.startsWith('/etc/')), `${kind} ${name}: everything under /etc`);
+      assert.ok(
+        paths.every((p) => p.startsWith('/etc/')),
+        `${kind} ${name}: everything under /etc`,
+      );
       assert.ok(!own.some((f) => ['/etc/hostname', '/etc/hosts', '/etc/vlab/ifnames'].includes(f.path)), `${kind}: shared files come from index.ts`);
-      assert.ok(r.conflicts.every((c) => !paths.includes(c)), `${kind}: a conflict vlab would remove is a file it writes`);
+      assert.ok(
+        r.conflicts.every((c) => !paths.includes(c)),
+        `${kind}: a conflict vlab would remove is a file it writes`,
+      );
     }
   }
 });
 
 test('only networkd asks for a unit to be enabled; only cloud-init targets the seed ISO', () => {
-  assert.deepEqual(KINDS.filter((k) => rendererFor(k)!.enableUnits?.length), ['networkd']);
-  assert.deepEqual(KINDS.filter((k) => rendererFor(k)!.target === 'seed-iso'), ['cloud-init']);
+  assert.deepEqual(
+    KINDS.filter((k) => rendererFor(k)!.enableUnits?.length),
+    ['networkd'],
+  );
+  assert.deepEqual(
+    KINDS.filter((k) => rendererFor(k)!.target === 'seed-iso'),
+    ['cloud-init'],
+  );
   assert.deepEqual(rendererFor('cloud-init')!.conflicts, []);
 });
 

@@ -27,11 +27,18 @@ interface Eth {
 test('netplan: one 0600 file, version 2, every NIC matched by MAC (a string even for YAML 1.1 readers) and renamed', () => {
   for (const { name, input } of CASES) {
     const files = renderNetplan(input, { renderer: 'networkd' });
-    assert.deepEqual(files.map((f) => [f.path, f.mode]), [[NETPLAN_PATH, 0o600]], name);
+    assert.deepEqual(
+      files.map((f) => [f.path, f.mode]),
+      [[NETPLAN_PATH, 0o600]],
+      name,
+    );
     const doc = parse(files[0]!.content, { version: '1.1' }) as { network: { version: number; renderer: string; ethernets: Record<string, Eth> } };
     assert.equal(doc.network.version, 2);
     assert.equal(doc.network.renderer, 'networkd');
-    assert.deepEqual(Object.keys(doc.network.ethernets), input.guest.interfaces.map((n) => n.ifname));
+    assert.deepEqual(
+      Object.keys(doc.network.ethernets),
+      input.guest.interfaces.map((n) => n.ifname),
+    );
     for (const nic of input.guest.interfaces) {
       const e = doc.network.ethernets[nic.ifname]!;
       assert.equal(e.match.macaddress, nic.mac, `${name} ${nic.ifname}: MAC read back as a string`);

@@ -42,7 +42,11 @@ function manPageKeys(): Map<string, Set<string>> {
 test('networkd: one 0644 .network per NIC, 10- prefix, matched by MAC only', () => {
   for (const { name, input } of CASES) {
     const files = renderNetworkd(input);
-    assert.deepEqual(files.map((f) => [f.path, f.mode]), input.guest.interfaces.map((n) => [`/etc/systemd/network/10-vlab-${n.ifname}.network`, 0o644]), name);
+    assert.deepEqual(
+      files.map((f) => [f.path, f.mode]),
+      input.guest.interfaces.map((n) => [`/etc/systemd/network/10-vlab-${n.ifname}.network`, 0o644]),
+      name,
+    );
     for (const nic of input.guest.interfaces) {
       const file = files.find((f) => f.path === networkFilePath(nic))!;
       const ini = parseIni(file.content, file.path);
@@ -87,7 +91,11 @@ test('networkd: same addresses, gateway, DHCP and IPv6 settings as netplan rende
   if (!needs(t, '/usr/sbin/netplan', 'netplan.io')) return;
   const dir = scratch('networkd');
   // DHCP=no is networkd's default: vlab says it for `address: none` NICs, netplan leaves it out.
-  const pick = (text: string) => text.split('\n').filter((l) => /^(Address|Gateway|DHCP|LinkLocalAddressing|IPv6AcceptRA)=/.test(l) && l !== 'DHCP=no').sort();
+  const pick = (text: string) =>
+    text
+      .split('\n')
+      .filter((l) => /^(Address|Gateway|DHCP|LinkLocalAddressing|IPv6AcceptRA)=/.test(l) && l !== 'DHCP=no')
+      .sort();
   for (const { name, input } of CASES) {
     const root = join(dir, name.replace('/', '-'));
     const [yaml] = renderNetplan(input, { renderer: 'networkd' });

@@ -31,10 +31,11 @@ test('uuidV5 is RFC 4122 version 5 (known vector) and stable per lab, guest and 
 test('NM: one 0600 keyfile per NIC bound by mac-address (no interface-name), then the no-auto-default snippet', () => {
   for (const { name, input } of CASES) {
     const files = renderNetworkManager(input);
-    assert.deepEqual(files.map((f) => [f.path, f.mode]), [
-      ...input.guest.interfaces.map((n) => [`/etc/NetworkManager/system-connections/vlab-${n.ifname}.nmconnection`, 0o600]),
-      [NM_NO_AUTO_DEFAULT_PATH, 0o644],
-    ], name);
+    assert.deepEqual(
+      files.map((f) => [f.path, f.mode]),
+      [...input.guest.interfaces.map((n) => [`/etc/NetworkManager/system-connections/vlab-${n.ifname}.nmconnection`, 0o600]), [NM_NO_AUTO_DEFAULT_PATH, 0o644]],
+      name,
+    );
     for (const nic of input.guest.interfaces) {
       const map = iniMap(parseIni(files.find((f) => f.path === keyfilePath(nic))!.content, nic.ifname), nic.ifname);
       assert.equal(map.get('connection.type'), 'ethernet');
@@ -53,7 +54,9 @@ test('NM: one 0600 keyfile per NIC bound by mac-address (no interface-name), the
 });
 
 function files0conf(): string {
-  return renderNetworkManager(CASES[0]!.input).find((f) => f.path === NM_NO_AUTO_DEFAULT_PATH)!.content.replace(/^#.*\n/, '');
+  return renderNetworkManager(CASES[0]!.input)
+    .find((f) => f.path === NM_NO_AUTO_DEFAULT_PATH)!
+    .content.replace(/^#.*\n/, '');
 }
 
 /** Keys NM drops from its normalised output because they hold the default value. */
@@ -92,7 +95,13 @@ test('NetworkManager --print-config merges the snippet: no-auto-default=*', asyn
   mkdirSync(join(dir, 'conf.d'));
   writeFileSync(join(dir, 'NetworkManager.conf'), '');
   writeFileSync(join(dir, 'conf.d/90-vlab-no-auto-default.conf'), snippet.content);
-  const r = await execa(NM, ['--print-config', `--config=${dir}/NetworkManager.conf`, `--config-dir=${dir}/conf.d`, `--system-config-dir=${dir}/none`, `--intern-config=${dir}/intern.conf`]);
+  const r = await execa(NM, [
+    '--print-config',
+    `--config=${dir}/NetworkManager.conf`,
+    `--config-dir=${dir}/conf.d`,
+    `--system-config-dir=${dir}/none`,
+    `--intern-config=${dir}/intern.conf`,
+  ]);
   assert.match(r.stdout, /90-vlab-no-auto-default\.conf/);
   assert.match(r.stdout, /^\[main\]$(\n.*)*?\nno-auto-default=\*$/m);
 });

@@ -13,11 +13,14 @@ const m: SshMaterial = {
 };
 
 test('ssh files: authorized_keys (forwarding off), the host key 0600 and its .pub', () => {
-  assert.deepEqual(renderSshFiles(m).map((f) => [f.path, f.mode]), [
-    ['/root/.ssh/authorized_keys', 0o600],
-    ['/etc/ssh/ssh_host_ed25519_key', 0o600],
-    ['/etc/ssh/ssh_host_ed25519_key.pub', 0o644],
-  ]);
+  assert.deepEqual(
+    renderSshFiles(m).map((f) => [f.path, f.mode]),
+    [
+      ['/root/.ssh/authorized_keys', 0o600],
+      ['/etc/ssh/ssh_host_ed25519_key', 0o600],
+      ['/etc/ssh/ssh_host_ed25519_key.pub', 0o644],
+    ],
+  );
   assert.equal(renderSshFiles(m)[0]!.content, 'no-port-forwarding,no-agent-forwarding,no-X11-forwarding ssh-ed25519 AAAAC3client vlab:lab\n');
   assert.equal(renderSshFiles(m)[1]!.content, m.hostKeyPrivate);
   assert.equal(knownHostsLine('vlab-lab-g', m.hostKeyPublic), 'vlab-lab-g ssh-ed25519 AAAAC3host\n');
@@ -27,7 +30,10 @@ test('disk stacks get the ssh files only when the guest uses ssh; cloud-init get
   const input = CASES[0]!.input;
   assert.ok(!renderGuestFiles(input, 'ifupdown').some((f) => f.path.includes('ssh')));
   for (const stack of ['ifupdown', 'netplan', 'networkd', 'networkmanager', 'ifcfg'] as const) {
-    assert.ok(renderGuestFiles({ ...input, ssh: m }, stack).some((f) => f.path === '/root/.ssh/authorized_keys'), stack);
+    assert.ok(
+      renderGuestFiles({ ...input, ssh: m }, stack).some((f) => f.path === '/root/.ssh/authorized_keys'),
+      stack,
+    );
   }
   assert.ok(!renderGuestFiles({ ...input, ssh: m }, 'cloud-init').some((f) => f.path.includes('ssh')), 'the seed ISO has no such files');
   const ud = parse(renderUserData({ ...input, ssh: m })) as Record<string, unknown>;

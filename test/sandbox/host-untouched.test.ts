@@ -86,7 +86,11 @@ async function prepare(img: TinyImage): Promise<Mess> {
 }
 
 function startSandbox(m: Mess, img: TinyImage, mode: 'fail' | 'sleep'): ResultPromise<{ reject: false; timeout: number; forceKillAfterDelay: false }> {
-  return execa('bash', [SANDBOX, '--', 'bash', '-c', MESS, 'mess', m.mark, m.src, mode, img.disk, img.kernel, img.initrd], { reject: false, timeout: 240_000, forceKillAfterDelay: false });
+  return execa('bash', [SANDBOX, '--', 'bash', '-c', MESS, 'mess', m.mark, m.src, mode, img.disk, img.kernel, img.initrd], {
+    reject: false,
+    timeout: 240_000,
+    forceKillAfterDelay: false,
+  });
 }
 
 /** Resolves when the sandboxed command printed READY; returns the PID namespace of the sandbox. */
@@ -153,8 +157,18 @@ describe('scripts/sandbox.sh leaves the host untouched', () => {
     assert.equal(env.stdout, '1 /var/lib/vlab qemu:///system\n755');
   });
 
-  test('a private /var/cache/vlab and, where the host\'s /dev/kvm is not of group kvm, a private node of group kvm', { skip }, async () => {
-    const r = await execa('bash', [SANDBOX, '--', 'sh', '-c', 'echo $VLAB_CACHE_DIR; findmnt -no FSTYPE /var/cache/vlab; stat -c %G /dev/kvm 2>/dev/null || echo none; grep "^kvm: " /run/vlab-sandbox/setup.log'], { reject: false });
+  test("a private /var/cache/vlab and, where the host's /dev/kvm is not of group kvm, a private node of group kvm", { skip }, async () => {
+    const r = await execa(
+      'bash',
+      [
+        SANDBOX,
+        '--',
+        'sh',
+        '-c',
+        'echo $VLAB_CACHE_DIR; findmnt -no FSTYPE /var/cache/vlab; stat -c %G /dev/kvm 2>/dev/null || echo none; grep "^kvm: " /run/vlab-sandbox/setup.log',
+      ],
+      { reject: false },
+    );
     assert.equal(r.exitCode, 0, r.stderr);
     const [cacheDir, fsType, group, logLine] = String(r.stdout).split('\n');
     assert.equal(cacheDir, '/var/cache/vlab');
@@ -164,7 +178,10 @@ describe('scripts/sandbox.sh leaves the host untouched', () => {
     assert.equal(group, hostGroup === 'none' ? 'none' : hasKvmGroup ? 'kvm' : hostGroup);
     assert.match(logLine ?? '', hostGroup === 'none' || hostGroup === 'kvm' || !hasKvmGroup ? /^kvm: .*(nothing to do|left as it is)/ : /^kvm: .*bind-mounted a private node/);
     // vlab's accel detection is not fooled by the node: on a PVM host it still picks TCG.
-    const accel = await execa('bash', [SANDBOX, '--', 'node', '--import', 'tsx', '-e', 'import("./src/host/accel.ts").then((m) => console.log(JSON.stringify(m.detectAccel())))'], { reject: false, cwd: REPO });
+    const accel = await execa('bash', [SANDBOX, '--', 'node', '--import', 'tsx', '-e', 'import("./src/host/accel.ts").then((m) => console.log(JSON.stringify(m.detectAccel())))'], {
+      reject: false,
+      cwd: REPO,
+    });
     assert.equal(accel.exitCode, 0, accel.stderr);
     const inside = JSON.parse(String(accel.stdout)) as { kvm: boolean };
     const { detectAccel } = await import('../../src/host/accel.js');

@@ -44,17 +44,23 @@ test('address: none resolves to an unconfigured NIC without address, prefix or g
   const [bNone, bDhcp] = lab.guests[1]!.interfaces;
   assert.equal(nicMode(bNone!), 'none');
   assert.equal(nicMode(bDhcp!), 'dhcp');
-  assert.ok(lab.guests[1]!.interfaces.every((i) => i.gateway === undefined), 'no static NIC: no gateway anywhere, never on the none NIC');
+  assert.ok(
+    lab.guests[1]!.interfaces.every((i) => i.gateway === undefined),
+    'no static NIC: no gateway anywhere, never on the none NIC',
+  );
 });
 
 test('address: none on a network without cidr is fine (there is no address to check)', () => {
-  assert.deepEqual(problems(`
+  assert.deepEqual(
+    problems(`
 name: q
 networks:
   up: { uplink: eth0 }
 guests:
   a: { image: ./a.qcow2, interfaces: [{ network: up, address: none }] }
-`), []);
+`),
+    [],
+  );
 });
 
 test('near misses of none get a hint instead of the IPv4 advice', () => {

@@ -46,7 +46,10 @@ for (const [file, line] of CASES) {
     const r = await validate(file);
     assert.equal(r.exitCode, 2, `exit code ${r.exitCode}\nstderr:\n${r.stderr}`);
     assert.ok(r.stderr.includes(`${BROKEN}${file}:${line}:`), `stderr should name ${file}:${line}:\n${r.stderr}`);
-    const traced = r.stderr.split('\n').filter((l) => l.startsWith('  $ ')).map((l) => l.slice(4));
+    const traced = r.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('  $ '))
+      .map((l) => l.slice(4));
     for (const cmd of traced) {
       for (const re of MUTATING) assert.doesNotMatch(cmd, re, `validate ran a command that changes the host: ${cmd}`);
     }

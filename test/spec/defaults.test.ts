@@ -19,7 +19,11 @@ test('long names are shortened to at most 15 characters, stable and unique per n
     assert.match(b, BRIDGE_PATTERN);
   }
   assert.equal(new Set(names).size, names.length, `bridge names collide: ${names.join(' ')}`);
-  assert.deepEqual(nets.map((n) => defaultBridgeName(lab, n)), names, 'same input, same name');
+  assert.deepEqual(
+    nets.map((n) => defaultBridgeName(lab, n)),
+    names,
+    'same input, same name',
+  );
   // Two labs sharing a 6-character prefix still get different bridges for the same network.
   assert.notEqual(defaultBridgeName('firewall-a-long', 'isolation'), defaultBridgeName('firewall-b-long', 'isolation'));
 });

@@ -69,7 +69,10 @@ guests:
   const gws = (name: string) => guest(l, name).interfaces.map((i) => i.gateway);
   assert.deepEqual(gws('router'), [undefined, '10.2.0.1', undefined], 'exactly one default route, on the NAT network');
   assert.deepEqual(gws('plain'), ['10.3.0.1', undefined], 'without NAT: the first static interface');
-  assert.deepEqual(guest(l, 'router').interfaces.map((i) => i.ifname), ['eth0', 'eth1', 'eth2']);
+  assert.deepEqual(
+    guest(l, 'router').interfaces.map((i) => i.ifname),
+    ['eth0', 'eth1', 'eth2'],
+  );
 });
 
 test('interfaces without an address use DHCP and carry no gateway', () => {
@@ -133,7 +136,10 @@ guests:
     { name: './disks/debian.qcow2', path: '/home/me/labs/paths/disks/debian.qcow2' },
     { name: '/srv/images/alpine', path: '/srv/images/alpine' },
   ]);
-  assert.deepEqual(l.guests.map((g) => g.image), ['tiny', './disks/debian.qcow2', '/srv/images/alpine', './disks/debian.qcow2']);
+  assert.deepEqual(
+    l.guests.map((g) => g.image),
+    ['tiny', './disks/debian.qcow2', '/srv/images/alpine', './disks/debian.qcow2'],
+  );
 });
 
 test('MACs are lower-cased; templates resolve against the lab folder', () => {

@@ -38,12 +38,7 @@ test('no checks over or to a none NIC: gateways, peers and egress only where the
     // a's only addressed network is lan (isolated): the uplink behind its none NIC gives no egress
     'external:198.18.0.2 198.18.0.2 unreachable',
   ]);
-  assert.deepEqual(of('b'), [
-    'gateway:lan 10.20.30.1 reachable',
-    'gateway:dark 10.9.0.1 reachable',
-    'a 10.20.30.5 reachable',
-    'external:198.18.0.2 198.18.0.2 unreachable',
-  ]);
+  assert.deepEqual(of('b'), ['gateway:lan 10.20.30.1 reachable', 'gateway:dark 10.9.0.1 reachable', 'a 10.20.30.5 reachable', 'external:198.18.0.2 198.18.0.2 unreachable']);
   assert.ok(!checks.some((c) => c.address === '192.0.2.1'), 'no gateway check on the network of a none NIC');
 });
 

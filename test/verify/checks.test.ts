@@ -34,7 +34,14 @@ function lab(networks: LabNetwork[], guests: LabGuest[], external: string[] = ['
 function seed(checks: VerifyCheckSpec[] = [], external = ['1.1.1.1']): Lab {
   return lab(
     [net('lan', '10.10.0.0/24', '10.10.0.1', true), net('dmz', '10.20.0.0/24', '10.20.0.1', false)],
-    [guest('web', [['lan', '10.10.0.10'], ['dmz', '10.20.0.10']]), guest('db', [['dmz', '10.20.0.20']]), guest('client', [['lan']])],
+    [
+      guest('web', [
+        ['lan', '10.10.0.10'],
+        ['dmz', '10.20.0.10'],
+      ]),
+      guest('db', [['dmz', '10.20.0.20']]),
+      guest('client', [['lan']]),
+    ],
     external,
     checks,
   );
@@ -56,14 +63,27 @@ describe('deriveChecks', () => {
       'c8 client->web@10.10.0.10 reachable x2 derived',
       'c9 client->external:1.1.1.1@1.1.1.1 reachable x2 derived',
     ]);
-    assert.equal(deriveChecks(seed()).every((c) => c.target === (c.to.startsWith('gateway:') ? 'gateway' : c.to.startsWith('external:') ? 'external' : 'guest')), true);
+    assert.equal(
+      deriveChecks(seed()).every((c) => c.target === (c.to.startsWith('gateway:') ? 'gateway' : c.to.startsWith('external:') ? 'external' : 'guest')),
+      true,
+    );
   });
 
   it('expects external targets reachable behind nat: true and unreachable without nat or uplink', () => {
     const natLab = lab([net('lan', '10.0.0.0/24', '10.0.0.1', true)], [guest('a', [['lan', '10.0.0.2']])], ['1.1.1.1', '9.9.9.9']);
-    assert.deepEqual(deriveChecks(natLab).filter((c) => c.target === 'external').map((c) => c.expect), ['reachable', 'reachable']);
+    assert.deepEqual(
+      deriveChecks(natLab)
+        .filter((c) => c.target === 'external')
+        .map((c) => c.expect),
+      ['reachable', 'reachable'],
+    );
     const closed = lab([net('lan', '10.0.0.0/24', '10.0.0.1', false)], [guest('a', [['lan', '10.0.0.2']])], ['1.1.1.1', '9.9.9.9']);
-    assert.deepEqual(deriveChecks(closed).filter((c) => c.target === 'external').map((c) => c.expect), ['unreachable', 'unreachable']);
+    assert.deepEqual(
+      deriveChecks(closed)
+        .filter((c) => c.target === 'external')
+        .map((c) => c.expect),
+      ['unreachable', 'unreachable'],
+    );
   });
 
   it('counts a bridged uplink as a way out', () => {
@@ -74,7 +94,17 @@ describe('deriveChecks', () => {
   it('checks a multi-homed peer once per shared network, and each gateway once', () => {
     const l = lab(
       [net('a', '10.1.0.0/24', '10.1.0.1', false), net('b', '10.2.0.0/24', '10.2.0.1', false)],
-      [guest('x', [['a', '10.1.0.5'], ['b', '10.2.0.5'], ['a', '10.1.0.6']]), guest('y', [['a', '10.1.0.7'], ['b', '10.2.0.7']])],
+      [
+        guest('x', [
+          ['a', '10.1.0.5'],
+          ['b', '10.2.0.5'],
+          ['a', '10.1.0.6'],
+        ]),
+        guest('y', [
+          ['a', '10.1.0.7'],
+          ['b', '10.2.0.7'],
+        ]),
+      ],
       [],
     );
     assert.deepEqual(deriveChecks(l).map(brief), [
@@ -92,7 +122,10 @@ describe('deriveChecks', () => {
 
   it('skips DHCP interfaces as targets (no address known) but still checks from them', () => {
     const checks = deriveChecks(seed());
-    assert.equal(checks.some((c) => c.to === 'client'), false);
+    assert.equal(
+      checks.some((c) => c.to === 'client'),
+      false,
+    );
     assert.ok(checks.some((c) => c.from === 'client' && c.to === 'web'));
   });
 
@@ -133,7 +166,10 @@ describe('deriveChecks', () => {
         { from: 'client', to: 'db', expect: 'unreachable' },
       ]),
     );
-    assert.deepEqual(checks.filter((c) => c.origin === 'explicit').map(brief), ['c7 db->web@10.10.0.10 reachable x7 explicit', 'c11 client->db@10.20.0.20 unreachable x2 explicit']);
+    assert.deepEqual(checks.filter((c) => c.origin === 'explicit').map(brief), [
+      'c7 db->web@10.10.0.10 reachable x7 explicit',
+      'c11 client->db@10.20.0.20 unreachable x2 explicit',
+    ]);
   });
 
   it('deduplicates external targets and has unique ids', () => {

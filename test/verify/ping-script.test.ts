@@ -78,7 +78,17 @@ describe('renderPingScript', () => {
       { id: 'c0', address: '127.0.0.1', count: 1.5 },
     ];
     for (const c of bad) assert.throws(() => renderPingScript([c], { timeoutSec: 2 }), BugError, JSON.stringify(c));
-    assert.throws(() => renderPingScript([{ id: 'c0', address: '127.0.0.1', count: 1 }, { id: 'c0', address: '127.0.0.2', count: 1 }], { timeoutSec: 2 }), BugError);
+    assert.throws(
+      () =>
+        renderPingScript(
+          [
+            { id: 'c0', address: '127.0.0.1', count: 1 },
+            { id: 'c0', address: '127.0.0.2', count: 1 },
+          ],
+          { timeoutSec: 2 },
+        ),
+      BugError,
+    );
     assert.throws(() => renderPingScript([], { timeoutSec: 0 }), BugError);
     assert.throws(() => renderPingScript([], { timeoutSec: Number.NaN }), BugError);
   });
@@ -132,7 +142,13 @@ exec ${realPing} "$@"`,
 
   it('works with busybox ping and busybox sh', { skip: busybox ? false : 'no busybox on this machine' }, async () => {
     const dir = fakePing('busybox', `exec ${busybox} ping "$@"`);
-    const argv = renderPingScript([{ id: 'c0', address: '127.0.0.1', count: 2 }, { id: 'c1', address: '127.0.0.2', count: 1 }], { timeoutSec: 2 });
+    const argv = renderPingScript(
+      [
+        { id: 'c0', address: '127.0.0.1', count: 2 },
+        { id: 'c1', address: '127.0.0.2', count: 1 },
+      ],
+      { timeoutSec: 2 },
+    );
     for (const shell of [undefined, [busybox!, 'sh', '-c']]) {
       const { stdout, tmp } = await runScript(argv, { path: dir, ...(shell ? { shell } : {}) });
       const blocks = parseScriptOutput(stdout);

@@ -26,7 +26,8 @@ function check(from: string, address: string, expect: Check['expect'] = 'reachab
   return { id: `c${n++}`, from, to: address, target: 'address', address, expect, count: 2, origin: 'explicit' };
 }
 
-const OK = (a: string) => `PING ${a} (${a}): 56 data bytes\n64 bytes from ${a}: seq=0 ttl=64 time=0.2 ms\n64 bytes from ${a}: seq=1 ttl=64 time=0.4 ms\n\n--- ${a} ping statistics ---\n2 packets transmitted, 2 packets received, 0% packet loss\nround-trip min/avg/max = 0.2/0.3/0.4 ms\n`;
+const OK = (a: string) =>
+  `PING ${a} (${a}): 56 data bytes\n64 bytes from ${a}: seq=0 ttl=64 time=0.2 ms\n64 bytes from ${a}: seq=1 ttl=64 time=0.4 ms\n\n--- ${a} ping statistics ---\n2 packets transmitted, 2 packets received, 0% packet loss\nround-trip min/avg/max = 0.2/0.3/0.4 ms\n`;
 const LOST = (a: string) => `PING ${a} (${a}) 56(84) bytes of data.\n\n--- ${a} ping statistics ---\n2 packets transmitted, 0 received, 100% packet loss, time 1001ms\n`;
 
 /**
@@ -52,7 +53,9 @@ class FakeExec implements GuestExec {
     if (domain === 'vlab-fake-e') return { exitCode: 126, stdout: '', stderr: 'sh: permission denied\n' };
     if (domain === 'vlab-fake-f') return { exitCode: 3, stdout: '@@vlab-error no writable temporary directory\n', stderr: '' };
     const pings = [...argv[2]!.matchAll(/ping -c \d+ -W 1 -w \d+ '([\d.]+)' >"\$d\/(c\d+)\.out"/g)];
-    let blocks = pings.map(([, addr, id]) => `@@vlab-check ${id} rc=${addr!.startsWith('10.0.0.') ? 0 : 1}\n${addr!.startsWith('10.0.0.') ? OK(addr!) : LOST(addr!)}\n@@vlab-end ${id}\n`);
+    let blocks = pings.map(
+      ([, addr, id]) => `@@vlab-check ${id} rc=${addr!.startsWith('10.0.0.') ? 0 : 1}\n${addr!.startsWith('10.0.0.') ? OK(addr!) : LOST(addr!)}\n@@vlab-end ${id}\n`,
+    );
     if (domain === 'vlab-fake-g') blocks = blocks.slice(0, -1);
     return { exitCode: 0, stdout: blocks.join(''), stderr: '' };
   }
@@ -90,7 +93,10 @@ describe('runChecks', () => {
       { timeoutSec: 4 },
     );
 
-    assert.deepEqual(results.map((r) => r.id), checks.map((c) => c.id));
+    assert.deepEqual(
+      results.map((r) => r.id),
+      checks.map((c) => c.id),
+    );
     assert.deepEqual(exec.calls.map((c) => c.domain).sort(), ['vlab-fake-a', 'vlab-fake-d', 'vlab-fake-e', 'vlab-fake-f', 'vlab-fake-g']);
     assert.ok(exec.maxInFlight >= 2, 'guests did not run in parallel');
     assert.ok(exec.calls.every((c) => c.timeoutMs === 4000 + EXEC_GRACE_MS));
@@ -124,15 +130,23 @@ describe('runChecks', () => {
     exec.ping = async () => {
       throw new Error('boom');
     };
-    const results = await runChecks(LAB, [check('a', '10.0.0.1'), check('b', '10.0.0.1')], {
-      exec,
-      domainName: (g) => g.name,
-      guestState: async (g) => {
-        if (g.name === 'b') throw new Error('virsh: failed to get domain\nx');
-        return 'running';
+    const results = await runChecks(
+      LAB,
+      [check('a', '10.0.0.1'), check('b', '10.0.0.1')],
+      {
+        exec,
+        domainName: (g) => g.name,
+        guestState: async (g) => {
+          if (g.name === 'b') throw new Error('virsh: failed to get domain\nx');
+          return 'running';
+        },
       },
-    }, { timeoutSec: 1 });
-    assert.deepEqual(results.map((r) => r.reason), ['agent not answering', 'guest state unknown: virsh: failed to get domain']);
+      { timeoutSec: 1 },
+    );
+    assert.deepEqual(
+      results.map((r) => r.reason),
+      ['agent not answering', 'guest state unknown: virsh: failed to get domain'],
+    );
     assert.equal(exec.calls.length, 0);
   });
 

@@ -9,10 +9,10 @@ export function registerExec(program: Command): void {
   program
     .command('exec <guest> <command...>')
     .description('run a command in a guest (argv, no shell unless you call one) and exit with its exit code; put -- before the command')
-    .option('--lab <name>', 'the lab (default: the lab file\'s name)')
+    .option('--lab <name>', "the lab (default: the lab file's name)")
     .option('--timeout <seconds>', 'kill the command after this long', '60')
     .option('--json', 'print {exitCode, stdout, stderr} as JSON')
-    .option('-i, --stdin', 'send vlab\'s standard input (text, read to its end) to the command')
+    .option('-i, --stdin', "send vlab's standard input (text, read to its end) to the command")
     .action(async (guestName: string, argv: string[], opts: { lab?: string; timeout: string; json?: boolean; stdin?: boolean }, cmd: Command) => {
       const g = globals(cmd);
       const timeoutSec = Number(opts.timeout);

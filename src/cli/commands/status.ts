@@ -50,15 +50,39 @@ export function registerStatus(program: Command): void {
         }),
       );
       const hostSideMissing = networks.some((n) => !n.bridgePresent || !n.gatewayPresent || n.libvirtNetwork !== 'active');
-      const out = { lab: state.lab, labFile: state.labFile, accel: state.accel, createdAt: state.createdAt, persisted: state.persist ?? null, hostSideInPlace: !hostSideMissing, networks, guests };
+      const out = {
+        lab: state.lab,
+        labFile: state.labFile,
+        accel: state.accel,
+        createdAt: state.createdAt,
+        persisted: state.persist ?? null,
+        hostSideInPlace: !hostSideMissing,
+        networks,
+        guests,
+      };
       if (opts.json) {
         process.stdout.write(JSON.stringify(out, null, 2) + '\n');
         return;
       }
       process.stdout.write(`Lab '${state.lab}' (${state.accel}, up since ${state.createdAt}, file ${state.labFile})\npersisted: ${state.persist ?? 'no'}\n\nNetworks:\n`);
-      process.stdout.write(table([['NAME', 'BRIDGE', 'CIDR', 'GATEWAY', 'NAT', 'LIBVIRT'], ...networks.map((n) => [n.name, `${n.bridge}${n.bridgePresent ? '' : ' (missing)'}`, n.cidr ?? '-', `${n.gateway ?? '-'}${n.gatewayPresent ? '' : ' (missing)'}`, n.nat ? 'yes' : 'no', n.libvirtNetwork])]) + '\n\nGuests:\n');
+      process.stdout.write(
+        table([
+          ['NAME', 'BRIDGE', 'CIDR', 'GATEWAY', 'NAT', 'LIBVIRT'],
+          ...networks.map((n) => [
+            n.name,
+            `${n.bridge}${n.bridgePresent ? '' : ' (missing)'}`,
+            n.cidr ?? '-',
+            `${n.gateway ?? '-'}${n.gatewayPresent ? '' : ' (missing)'}`,
+            n.nat ? 'yes' : 'no',
+            n.libvirtNetwork,
+          ]),
+        ]) + '\n\nGuests:\n',
+      );
       process.stdout.write(table([['NAME', 'STATE', 'ADDRESSES', 'CONSOLE LOG'], ...guests.map((x) => [x.name, x.state, x.addresses.join(', ') || '-', x.console])]) + '\n');
-      if (hostSideMissing) process.stdout.write(`\nThe lab's host side is not (fully) in place (after a reboot?): run \`vlab restore ${state.lab}\` to bring it back, or \`vlab down ${state.lab}\` to remove the rest.\n`);
+      if (hostSideMissing)
+        process.stdout.write(
+          `\nThe lab's host side is not (fully) in place (after a reboot?): run \`vlab restore ${state.lab}\` to bring it back, or \`vlab down ${state.lab}\` to remove the rest.\n`,
+        );
     });
 }
 
@@ -75,6 +99,9 @@ export function registerLs(program: Command): void {
       });
       if (opts.json) process.stdout.write(JSON.stringify(labs, null, 2) + '\n');
       else if (!labs.length) process.stdout.write(`No labs are up (state dir ${root}).\n`);
-      else process.stdout.write(table([['LAB', 'GUESTS', 'NETWORKS', 'UP SINCE', 'LAB FILE'], ...labs.map((l) => [l.name, l.guests.join(','), l.networks.join(','), l.createdAt, l.labFile])]) + '\n');
+      else
+        process.stdout.write(
+          table([['LAB', 'GUESTS', 'NETWORKS', 'UP SINCE', 'LAB FILE'], ...labs.map((l) => [l.name, l.guests.join(','), l.networks.join(','), l.createdAt, l.labFile])]) + '\n',
+        );
     });
 }

@@ -13,6 +13,9 @@ export function registerValidate(program: Command): void {
       await resolveLabImages(loaded, createHostFromCommand(g));
       const { lab } = loaded;
       if (opts.json) process.stdout.write(JSON.stringify({ ok: true, lab: lab.name, file: loaded.file, problems: [] }) + '\n');
-      else process.stdout.write(`${loaded.file}: lab '${lab.name}' is valid (${lab.networks.length} network${lab.networks.length === 1 ? '' : 's'}, ${lab.guests.length} guest${lab.guests.length === 1 ? '' : 's'})\n`);
+      else
+        process.stdout.write(
+          `${loaded.file}: lab '${lab.name}' is valid (${lab.networks.length} network${lab.networks.length === 1 ? '' : 's'}, ${lab.guests.length} guest${lab.guests.length === 1 ? '' : 's'})\n`,
+        );
     });
 }

@@ -50,7 +50,11 @@ export function pathsToStat(files: { path: string }[], links: { path: string }[]
 }
 
 /** The script for one disk. `existing` maps every path of pathsToStat to its inode, or undefined when missing. */
-export function buildScript(edits: { files: ScriptFile[]; links: { path: string; target: string }[]; remove: string[] }, existing: Map<string, DebugfsEntry | undefined>, disk: string): string[] {
+export function buildScript(
+  edits: { files: ScriptFile[]; links: { path: string; target: string }[]; remove: string[] },
+  existing: Map<string, DebugfsEntry | undefined>,
+  disk: string,
+): string[] {
   const lines: string[] = [];
   const state = new Map(existing);
   const notDir = (p: string, what: string) =>
@@ -112,7 +116,14 @@ export function parseStat(output: string): DebugfsEntry | undefined {
   if (!type) return undefined;
   const num = (re: RegExp) => Number(re.exec(output)?.[1] ?? NaN);
   const target = /Fast link dest: "(.*)"/.exec(output)?.[1];
-  return { type, mode: parseInt(/Mode:\s+(\d+)/.exec(output)?.[1] ?? '0', 8), uid: num(/User:\s+(\d+)/), gid: num(/Group:\s+(\d+)/), size: num(/Size: (\d+)/), ...(target !== undefined ? { target } : {}) };
+  return {
+    type,
+    mode: parseInt(/Mode:\s+(\d+)/.exec(output)?.[1] ?? '0', 8),
+    uid: num(/User:\s+(\d+)/),
+    gid: num(/Group:\s+(\d+)/),
+    size: num(/Size: (\d+)/),
+    ...(target !== undefined ? { target } : {}),
+  };
 }
 
 /** debugfs's stderr lines that are not its version banner: each is a failed command. */

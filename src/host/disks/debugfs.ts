@@ -26,8 +26,17 @@ export class Debugfs {
     try {
       const file = path.join(dir, 'cmds');
       fs.writeFileSync(file, lines.join('\n') + '\n', { mode: 0o600 });
-      const r = await this.run(['debugfs', ...(write ? ['-w'] : []), '-f', file, this.spec], { allowFailure: true, readOnly: !write, timeoutMs: 120_000, hint: 'is e2fsprogs installed?' });
-      if (r.exitCode !== 0) throw new HostError(`debugfs on ${this.spec} failed (exit ${r.exitCode}): ${errorLines(r.stderr).slice(-3).join('; ')}`, 'set VLAB_GUEST_DISKS=libguestfs to use the appliance');
+      const r = await this.run(['debugfs', ...(write ? ['-w'] : []), '-f', file, this.spec], {
+        allowFailure: true,
+        readOnly: !write,
+        timeoutMs: 120_000,
+        hint: 'is e2fsprogs installed?',
+      });
+      if (r.exitCode !== 0)
+        throw new HostError(
+          `debugfs on ${this.spec} failed (exit ${r.exitCode}): ${errorLines(r.stderr).slice(-3).join('; ')}`,
+          'set VLAB_GUEST_DISKS=libguestfs to use the appliance',
+        );
       return { stdout: r.stdout, stderr: r.stderr };
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -38,7 +47,14 @@ export class Debugfs {
   async stat(paths: string[]): Promise<Map<string, DebugfsEntry | undefined>> {
     const out = new Map<string, DebugfsEntry | undefined>();
     if (!paths.length) return out;
-    const sections = splitOutput((await this.script(paths.map((p) => `stat ${p}`), false)).stdout);
+    const sections = splitOutput(
+      (
+        await this.script(
+          paths.map((p) => `stat ${p}`),
+          false,
+        )
+      ).stdout,
+    );
     paths.forEach((p, i) => out.set(p, sections[i]?.command === `stat ${p}` ? parseStat(sections[i]!.output) : undefined));
     return out;
   }
@@ -48,7 +64,8 @@ export class Debugfs {
     if (!lines.length) return;
     const { stderr } = await this.script(lines, true);
     const errors = errorLines(stderr);
-    if (errors.length) throw new HostError(`debugfs could not write ${this.spec}:\n      ${errors.slice(0, 6).join('\n      ')}`, 'set VLAB_GUEST_DISKS=libguestfs to write through the appliance');
+    if (errors.length)
+      throw new HostError(`debugfs could not write ${this.spec}:\n      ${errors.slice(0, 6).join('\n      ')}`, 'set VLAB_GUEST_DISKS=libguestfs to write through the appliance');
   }
 
   /** Copies guest files to host files (`dump`), in one run; missing ones are left out of the result. */

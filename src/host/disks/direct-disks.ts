@@ -65,14 +65,28 @@ export class DirectDisks implements GuestDisks {
       const remove = j.remove ?? [];
       const existing = await dbg.stat(pathsToStat(files, links, remove));
       await dbg.write(buildScript({ files, links, remove }, existing, j.disk));
-      await this.verify(dbg, j.disk, tmp, files, links, remove.filter((p) => !files.some((f) => f.path === p) && !links.some((l) => l.path === p)));
+      await this.verify(
+        dbg,
+        j.disk,
+        tmp,
+        files,
+        links,
+        remove.filter((p) => !files.some((f) => f.path === p) && !links.some((l) => l.path === p)),
+      );
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
   }
 
   /** Reads everything back; throws naming the first differences. */
-  private async verify(dbg: Debugfs, disk: string, tmp: string, files: { path: string; mode: number; content: string }[], links: { path: string; target: string }[], removed: string[]): Promise<void> {
+  private async verify(
+    dbg: Debugfs,
+    disk: string,
+    tmp: string,
+    files: { path: string; mode: number; content: string }[],
+    links: { path: string; target: string }[],
+    removed: string[],
+  ): Promise<void> {
     const after = await dbg.stat([...files.map((f) => f.path), ...links.map((l) => l.path), ...removed]);
     const back = files.map((f, k) => ({ guest: f.path, host: path.join(tmp, `out-${k}`) }));
     await dbg.dump(back);
@@ -93,13 +107,18 @@ export class DirectDisks implements GuestDisks {
       } catch {
         got = undefined;
       }
-      if (!got || !got.equals(Buffer.from(f.content))) problems.push(`${f.path}: content differs (${got?.length ?? 'no'} bytes read back, ${Buffer.byteLength(f.content)} written)`);
+      if (!got || !got.equals(Buffer.from(f.content)))
+        problems.push(`${f.path}: content differs (${got?.length ?? 'no'} bytes read back, ${Buffer.byteLength(f.content)} written)`);
     });
     for (const l of links) {
       const e = after.get(l.path);
       if (is(l.path, e, 'symlink') && e!.target !== undefined && e!.target !== l.target) problems.push(`${l.path}: points at ${e!.target}, expected ${l.target}`);
     }
     for (const p of removed) if (after.get(p)) problems.push(`${p}: still there after removal`);
-    if (problems.length) throw new HostError(`guest disk ${disk}: the direct write did not take:\n      ${problems.slice(0, 8).join('\n      ')}`, 'set VLAB_GUEST_DISKS=libguestfs to write through the appliance, and report this');
+    if (problems.length)
+      throw new HostError(
+        `guest disk ${disk}: the direct write did not take:\n      ${problems.slice(0, 8).join('\n      ')}`,
+        'set VLAB_GUEST_DISKS=libguestfs to write through the appliance, and report this',
+      );
   }
 }

@@ -53,7 +53,10 @@ export class FuseExport {
     if (r.skipped) return new FuseExport(run, raw, pid, 0);
     if (r.exitCode !== 0) {
       fs.rmSync(raw, { force: true });
-      throw new HostError(`qemu-storage-daemon could not export ${image}: ${r.stderr.trim().split('\n').slice(-2).join(' ')}`, 'check that /dev/fuse exists and qemu-storage-daemon (QEMU >= 6.0) is installed; VLAB_GUEST_DISKS=libguestfs uses the appliance instead');
+      throw new HostError(
+        `qemu-storage-daemon could not export ${image}: ${r.stderr.trim().split('\n').slice(-2).join(' ')}`,
+        'check that /dev/fuse exists and qemu-storage-daemon (QEMU >= 6.0) is installed; VLAB_GUEST_DISKS=libguestfs uses the appliance instead',
+      );
     }
     const daemon = Number(fs.readFileSync(pid, 'utf8').trim());
     return new FuseExport(run, raw, pid, daemon);
@@ -107,7 +110,10 @@ async function cleanupExport(run: RunFn, raw: string, pidFile: string): Promise<
     pid = undefined;
   }
   if (pid && isDaemon(pid)) {
-    for (const [signal, waitMs] of [['SIGTERM', 5000], ['SIGKILL', 3000]] as const) {
+    for (const [signal, waitMs] of [
+      ['SIGTERM', 5000],
+      ['SIGKILL', 3000],
+    ] as const) {
       if (!alive(pid)) break;
       try {
         process.kill(pid, signal);

@@ -17,7 +17,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HostError } from '../../errors.js';
-import type { GuestFile } from '../../render/files.js';
 import { detectAccel } from '../accel.js';
 import type { RunFn } from '../run.js';
 import { decideStack, deviceOfRoot, parseFilesystems, rootCandidates, STACK_PROBES } from './detect-stack.js';
@@ -109,7 +108,10 @@ export class GuestfishDisks implements GuestDisks {
   private async findRoots(g: GuestfishSession, jobs: DiskJob[]): Promise<string[]> {
     const out = await g.remote([['list-devices'], ['echo', '--'], ['list-filesystems']], 'listing filesystems');
     const [devPart = '', fsPart = ''] = out.split(/^--$/m);
-    const devices = devPart.split('\n').map((l) => l.trim()).filter(Boolean);
+    const devices = devPart
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     if (devices.length !== jobs.length) throw new HostError(`libguestfs: expected ${jobs.length} disks in the appliance, found ${devices.length}`);
     const filesystems = parseFilesystems(fsPart);
     const roots: (string | undefined)[] = [];
@@ -126,7 +128,10 @@ export class GuestfishDisks implements GuestDisks {
     }
     if (roots.some((r) => r === undefined)) {
       // Slower (seconds under TCG), but knows btrfs subvolumes and LVM.
-      const found = (await g.remote([['inspect-os']], 'inspecting the disks')).split('\n').map((l) => l.trim()).filter(Boolean);
+      const found = (await g.remote([['inspect-os']], 'inspecting the disks'))
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
       const unmatched = found.filter((r) => !roots.includes(r));
       for (const [i, dev] of devices.entries()) {
         if (roots[i] !== undefined) continue;
@@ -139,7 +144,10 @@ export class GuestfishDisks implements GuestDisks {
     }
     return roots.map((r, i) => {
       if (r === undefined) {
-        throw new HostError(`guest disk ${jobs[i]!.disk}: no filesystem with /etc found (filesystems: ${filesystems.map((f) => `${f.device} ${f.type}`).join(', ') || 'none'})`, 'is this a bootable Linux image?');
+        throw new HostError(
+          `guest disk ${jobs[i]!.disk}: no filesystem with /etc found (filesystems: ${filesystems.map((f) => `${f.device} ${f.type}`).join(', ') || 'none'})`,
+          'is this a bootable Linux image?',
+        );
       }
       return r;
     });

@@ -99,7 +99,10 @@ export class GuestfishSession {
     const res = await Promise.race([this.listen, sleep(10_000).then(() => undefined)]);
     const serverErr = (res?.stderr ?? '').trim().split('\n').filter(Boolean).slice(-6);
     const client = clientStderr.trim().split('\n').filter(Boolean).slice(-2);
-    return new HostError(`libguestfs: ${what} failed:\n      ${[...serverErr, ...client].join('\n      ') || '(no message)'}`, 'run with LIBGUESTFS_DEBUG=1 LIBGUESTFS_TRACE=1 for details, or check `libguestfs-test-tool`');
+    return new HostError(
+      `libguestfs: ${what} failed:\n      ${[...serverErr, ...client].join('\n      ') || '(no message)'}`,
+      'run with LIBGUESTFS_DEBUG=1 LIBGUESTFS_TRACE=1 for details, or check `libguestfs-test-tool`',
+    );
   }
 
   /** Ends the server: `exit`, then SIGTERM, then SIGKILL. Never throws. */
@@ -108,7 +111,11 @@ export class GuestfishSession {
     try {
       if (pid !== undefined && alive(pid)) {
         await this.run(['guestfish', `--remote=${pid}`, '--', 'exit'], { env: this.env, allowFailure: true, timeoutMs: 60_000 });
-        for (const [signal, waitMs] of [[undefined, 30_000], ['SIGTERM', 5_000], ['SIGKILL', 5_000]] as const) {
+        for (const [signal, waitMs] of [
+          [undefined, 30_000],
+          ['SIGTERM', 5_000],
+          ['SIGKILL', 5_000],
+        ] as const) {
           if (signal && alive(pid)) {
             try {
               process.kill(pid, signal);

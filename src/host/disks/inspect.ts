@@ -72,7 +72,8 @@ export class DiskInspector implements ImageInspector {
   private async read(raw: string, identity: ImageIdentity): Promise<ImageInspection> {
     const table = readPartitionTable(readAt(raw, 0, 64 * 1024));
     if (table.kind === 'unknown') return { identity, route: { kind: 'libguestfs', reason: `the partition table is not read directly: ${table.reason}` } };
-    const candidates = table.kind === 'none' ? [{ number: undefined, offsetBytes: 0 }] : table.partitions.map((p) => ({ number: p.number as number | undefined, offsetBytes: p.offsetBytes }));
+    const candidates =
+      table.kind === 'none' ? [{ number: undefined, offsetBytes: 0 }] : table.partitions.map((p) => ({ number: p.number as number | undefined, offsetBytes: p.offsetBytes }));
     const others: string[] = [];
     for (const c of candidates) {
       const sig = readFsSignature(readAt(raw, c.offsetBytes, 68 * 1024));
@@ -87,7 +88,13 @@ export class DiskInspector implements ImageInspector {
       const route: DiskRoute = { kind: 'direct', fs: sig.kind, offsetBytes: c.offsetBytes, ...(c.number ? { partition: c.number } : {}) };
       const facts = await this.readFiles(dbg);
       if (sig.unsafe) return { identity, route: { kind: 'libguestfs', reason: `the root (${sig.kind}, ${where}): ${sig.unsafe}` }, ...facts };
-      if (facts.selinux) return { identity, route: { kind: 'libguestfs', reason: `SELinux labels needed (SELINUX=${facts.selinux} in /etc/selinux/config)` }, ...(facts.stack ? { stack: facts.stack } : {}), ...(facts.boot ? { boot: facts.boot } : {}) };
+      if (facts.selinux)
+        return {
+          identity,
+          route: { kind: 'libguestfs', reason: `SELinux labels needed (SELINUX=${facts.selinux} in /etc/selinux/config)` },
+          ...(facts.stack ? { stack: facts.stack } : {}),
+          ...(facts.boot ? { boot: facts.boot } : {}),
+        };
       return { identity, route, ...(facts.stack ? { stack: facts.stack } : {}), ...(facts.boot ? { boot: facts.boot } : {}) };
     }
     const reason = others.length ? `root is not ext2/3/4 (${others.join(', ')})` : 'no ext2/3/4 filesystem with /etc found';

@@ -48,8 +48,12 @@ export function readPartitionTable(head: Buffer): PartitionTable {
   // A filesystem boot sector can carry 0xaa55 too: only a table with sane entries counts.
   const used = entries.map((e, i) => ({ ...e, number: i + 1 })).filter((e) => e.type !== 0 && e.sectors > 0);
   if (!used.length) return { kind: 'none' };
-  if (used.some((e) => e.type === 0x05 || e.type === 0x0f || e.type === 0x85)) return { kind: 'unknown', reason: 'an MBR extended partition (logical partitions are not read directly)' };
-  return { kind: 'mbr', partitions: used.map((e) => ({ number: e.number, offsetBytes: e.lba * SECTOR, sizeBytes: e.sectors * SECTOR, type: e.type.toString(16).padStart(2, '0') })) };
+  if (used.some((e) => e.type === 0x05 || e.type === 0x0f || e.type === 0x85))
+    return { kind: 'unknown', reason: 'an MBR extended partition (logical partitions are not read directly)' };
+  return {
+    kind: 'mbr',
+    partitions: used.map((e) => ({ number: e.number, offsetBytes: e.lba * SECTOR, sizeBytes: e.sectors * SECTOR, type: e.type.toString(16).padStart(2, '0') })),
+  };
 }
 
 function readGpt(head: Buffer): PartitionTable {

@@ -44,7 +44,10 @@ export function agentError(domain: string, message: string): HostError {
   if (/domain is not running/i.test(message)) return new HostError(`guest ${domain}: the domain is not running`, `start it (\`vlab up\`) and check \`virsh domstate ${domain}\``);
   if (isNotFound(message)) return new HostError(`guest ${domain}: no such libvirt domain`, 'is the lab up? (`vlab status`)');
   if (/agent is not (responding|connected)|not connected|agent not available|timed out|timeout/i.test(message)) {
-    return new HostError(`guest ${domain}: qemu guest agent not answering; is qemu-guest-agent installed and running in the guest?`, `it may still be booting; see its console log, or \`virsh console ${domain}\``);
+    return new HostError(
+      `guest ${domain}: qemu guest agent not answering; is qemu-guest-agent installed and running in the guest?`,
+      `it may still be booting; see its console log, or \`virsh console ${domain}\``,
+    );
   }
   return new HostError(`guest ${domain}: guest agent command failed: ${message.trim().split('\n').slice(-2).join(' ')}`);
 }

@@ -13,10 +13,7 @@ import { writtenByVlab, type GuestNetInput } from './input.js';
 export const INTERFACES_PATH = '/etc/network/interfaces';
 
 /** Files other tools write that would configure the same NICs a second time. */
-export const IFUPDOWN_CONFLICTS: readonly string[] = [
-  '/etc/network/interfaces.d/50-cloud-init',
-  '/etc/network/interfaces.d/50-cloud-init.cfg',
-];
+export const IFUPDOWN_CONFLICTS: readonly string[] = ['/etc/network/interfaces.d/50-cloud-init', '/etc/network/interfaces.d/50-cloud-init.cfg'];
 
 /**
  * The stanza of one NIC: `inet static` with address/netmask (and gateway), `inet dhcp`, or for an
@@ -38,10 +35,7 @@ export function ifaceStanza(nic: LabInterface, input: GuestNetInput): string[] {
 
 /** The guest's `/etc/network/interfaces` text: header, loopback, then each NIC in order. */
 export function renderInterfaces(input: GuestNetInput): string {
-  const blocks = [
-    [writtenByVlab(input), 'auto lo', 'iface lo inet loopback'],
-    ...input.guest.interfaces.map((nic) => ifaceStanza(nic, input)),
-  ];
+  const blocks = [[writtenByVlab(input), 'auto lo', 'iface lo inet loopback'], ...input.guest.interfaces.map((nic) => ifaceStanza(nic, input))];
   return blocks.map((b) => b.join('\n') + '\n').join('\n');
 }
 

@@ -16,11 +16,7 @@ import { macOf, staticAddress, takesDefaultRoute } from './networkd.js';
 export const NETPLAN_PATH = '/etc/netplan/90-vlab.yaml';
 
 /** Installer, cloud-init and distro defaults that would configure the same NICs. */
-export const NETPLAN_CONFLICTS: readonly string[] = [
-  '/etc/netplan/50-cloud-init.yaml',
-  '/etc/netplan/01-netcfg.yaml',
-  '/etc/netplan/00-installer-config.yaml',
-];
+export const NETPLAN_CONFLICTS: readonly string[] = ['/etc/netplan/50-cloud-init.yaml', '/etc/netplan/01-netcfg.yaml', '/etc/netplan/00-installer-config.yaml'];
 
 /** The backend netplan hands the NICs to. The registered `netplan` stack uses networkd. */
 export type NetplanBackend = 'networkd' | 'NetworkManager';

@@ -57,9 +57,7 @@ export function keyfilePath(nic: LabInterface): string {
 export function renderKeyfile(input: GuestNetInput, nic: LabInterface): string {
   const st = staticAddress(input, nic);
   const mode = nicMode(nic);
-  const ipv4 = st
-    ? ['method=manual', `address1=${st.address}/${st.prefix}${nic.gateway ? `,${nic.gateway}` : ''}`]
-    : [mode === 'none' ? 'method=disabled' : 'method=auto'];
+  const ipv4 = st ? ['method=manual', `address1=${st.address}/${st.prefix}${nic.gateway ? `,${nic.gateway}` : ''}`] : [mode === 'none' ? 'method=disabled' : 'method=auto'];
   if (mode !== 'none' && !takesDefaultRoute(input, nic)) ipv4.push('never-default=true');
   return [
     writtenByVlab(input),

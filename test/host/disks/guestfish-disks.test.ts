@@ -5,7 +5,10 @@ import { GuestfishDisks } from '../../../src/host/disks/guestfish-disks.js';
 import { createRunner } from '../../../src/host/run.js';
 
 const LG = { kind: 'libguestfs', reason: 'test' } as const;
-const has = (...paths: string[]) => (p: string) => paths.includes(p);
+const has =
+  (...paths: string[]) =>
+  (p: string) =>
+    paths.includes(p);
 
 test('decideStack: each stack from its evidence', () => {
   assert.deepEqual(decideStack(has(), ['/etc/netplan/50-cloud-init.yaml']), { stack: 'netplan', evidence: ['/etc/netplan/50-cloud-init.yaml'] });
@@ -47,6 +50,8 @@ test('edit: nothing to do, and dry-run, start no process', async () => {
   const disks = new GuestfishDisks({ ...createRunner(), kvm: false });
   assert.deepEqual(await disks.edit([]), []);
   const dry = new GuestfishDisks({ ...createRunner({ dryRun: true }), kvm: false });
-  assert.deepEqual(await dry.edit([{ disk: '/nonexistent/a.qcow2', route: LG, files: [{ path: '/etc/x', content: 'x', mode: 0o644 }] }]), [{ disk: '/nonexistent/a.qcow2', route: 'libguestfs' }]);
+  assert.deepEqual(await dry.edit([{ disk: '/nonexistent/a.qcow2', route: LG, files: [{ path: '/etc/x', content: 'x', mode: 0o644 }] }]), [
+    { disk: '/nonexistent/a.qcow2', route: 'libguestfs' },
+  ]);
   await assert.rejects(disks.edit([{ disk: '/nonexistent/a.qcow2', route: LG, files: [] }]), /does not exist/);
 });

@@ -9,8 +9,7 @@ import path from 'node:path';
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export const NEEDS_ROOT = 'needs root: run as root (integration tests use a private libvirtd in a namespace)';
-export const NEEDS_SANDBOX =
-  'needs the sandbox: run `bash scripts/sandbox.sh -- node --import tsx --test test/integration/*.test.ts` as root';
+export const NEEDS_SANDBOX = 'needs the sandbox: run `bash scripts/sandbox.sh -- node --import tsx --test test/integration/*.test.ts` as root';
 
 /** Why an in-sandbox integration test must be skipped, or undefined when it can run. */
 export function sandboxSkipReason(): string | undefined {

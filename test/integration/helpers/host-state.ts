@@ -14,7 +14,11 @@ const VOLATILE = new Set(['stats', 'stats64', 'valid_life_time', 'preferred_life
 function clean(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(clean);
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).filter(([k]) => !VOLATILE.has(k)).map(([k, x]) => [k, clean(x)]));
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => !VOLATILE.has(k))
+        .map(([k, x]) => [k, clean(x)]),
+    );
   }
   return v;
 }
@@ -62,7 +66,9 @@ export async function treeDigest(dir: string): Promise<string> {
       } else if (st.isSymbolicLink()) {
         lines.push(`l ${rel} -> ${await readlink(p)}`);
       } else {
-        const hash = createHash('sha256').update(await readFile(p)).digest('hex');
+        const hash = createHash('sha256')
+          .update(await readFile(p))
+          .digest('hex');
         lines.push(`f ${rel} ${meta} ${st.size} ${hash}`);
       }
     }

@@ -31,11 +31,7 @@ export async function agentCommand(dom: string, cmd: object, timeoutSec = 10): P
  * Runs argv in the guest through guest-exec (QGA's arguments are `path` and `arg`) and waits for
  * it, polling guest-exec-status. A command killed by signal N gets exit code 128+N.
  */
-export async function agentExec(
-  dom: string,
-  argv: string[],
-  opts: { timeoutMs?: number; stdin?: string } = {},
-): Promise<ExecResult> {
+export async function agentExec(dom: string, argv: string[], opts: { timeoutMs?: number; stdin?: string } = {}): Promise<ExecResult> {
   const [path, ...arg] = argv;
   if (!path) throw new Error('agentExec: empty argv');
   const args: Record<string, unknown> = { path, arg, 'capture-output': true };
