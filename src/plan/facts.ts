@@ -3,7 +3,7 @@
  * planner. Nothing here is fetched lazily: the planner sees a snapshot.
  */
 import type { ImageInfo } from '../spec/types.js';
-import type { ImageInspection } from '../host/disks/types.js';
+import type { ImageInspection } from './image-facts.js';
 
 export interface LinkFact {
   name: string;

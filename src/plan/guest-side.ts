@@ -13,7 +13,7 @@ import { hostKeyPath, seedIsoPath, sshPaths } from './paths.js';
 import { chooseExec, hostKeyAlias, usesSsh, type ExecChoice } from './exec-transport.js';
 import { placeholderMaterial } from '../render/ssh-files.js';
 import type { SshGuest } from './types.js';
-import type { DiskRoute, ImageInspection } from '../host/disks/types.js';
+import type { DiskRoute, ImageInspection } from './image-facts.js';
 
 /** Which network stack a guest gets, and who decided: the lab file, the image, or disk inspection at `up`. */
 export function chooseStack(guest: LabGuest, image: ImageInfo | undefined, inspection?: ImageInspection): { stack: string; source: string; detect: boolean } {

@@ -1,6 +1,6 @@
 /** The plan is data: an ordered list of actions with dependencies, and the conflicts that block it. */
 import type { GuestFile } from '../render/files.js';
-import type { DiskRoute } from '../host/disks/types.js';
+import type { DiskRoute } from './image-facts.js';
 
 export type ActionKind =
   | 'bridge.create'
