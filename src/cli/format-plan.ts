@@ -2,12 +2,21 @@
 import type { Plan } from '../plan/types.js';
 import { waves } from '../plan/planner.js';
 
+/** The plan as JSON: every action with its details (the exact files and XML), the waves, conflicts and notes. */
 export function planToJson(plan: Plan): unknown {
   return {
     lab: plan.lab,
     stateDir: plan.stateDir,
     accel: plan.accel,
-    actions: plan.actions.map((a) => ({ id: a.id, kind: a.kind, target: a.target, description: a.description, dependsOn: a.dependsOn, satisfied: a.satisfied })),
+    actions: plan.actions.map((a) => ({
+      id: a.id,
+      kind: a.kind,
+      target: a.target,
+      description: a.description,
+      dependsOn: a.dependsOn,
+      satisfied: a.satisfied,
+      details: a.details,
+    })),
     waves: waves(plan),
     conflicts: plan.conflicts,
     notes: plan.notes,
