@@ -8,9 +8,11 @@
 import { execa } from 'execa';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { makeTestDir, stageTinyImage, makeOverlay, injectFiles, defineTinyDomain, type TinyImage } from '../test/integration/helpers/tiny.js';
+import { parse as parseYaml } from 'yaml';
+import { makeTestDir, ensureTinyImage, stageTinyImage, makeOverlay, injectFiles, defineTinyDomain, type TinyImage } from '../test/integration/helpers/tiny.js';
 import { virsh, removeDomain } from '../test/integration/helpers/libvirt.js';
 import { startAndWait } from './bench-guest.js';
+import { SEED_LAB } from './bench-labs.js';
 
 /** One guest of the baseline lab. */
 export interface PlainGuest {
@@ -103,4 +105,32 @@ export function ifupdownFile(address: string, netmask: string, gateway: string):
 /** A systemd-networkd file giving the NIC with `mac` a static address (for a networkd image). */
 export function networkdFile(mac: string, addressWithPrefix: string, gateway: string): string {
   return `[Match]\nMACAddress=${mac}\n\n[Network]\nAddress=${addressWithPrefix}\nGateway=${gateway}\n`;
+}
+
+/** The seed lab's baseline: its network, guests, MACs and addresses, built with plain commands. */
+export async function seedBaseline(): Promise<PlainTimes> {
+  const lab = parseYaml(await readFile(SEED_LAB, 'utf8')) as {
+    networks: Record<string, { bridge: string; cidr: string; gateway: string }>;
+    guests: Record<string, { memory: number; interfaces: { address: string; mac?: string }[] }>;
+  };
+  const net = Object.values(lab.networks)[0]!;
+  const prefix = Number(net.cidr.split('/')[1]);
+  const mask = [0, 8, 16, 24].map((b) => (prefix >= b + 8 ? 255 : prefix > b ? (0xff << (8 - (prefix - b))) & 0xff : 0)).join('.');
+  const img = await ensureTinyImage();
+  return plainLab({
+    bridge: net.bridge,
+    hostAddress: `${net.gateway}/${prefix}`,
+    subnet: net.cidr,
+    image: img,
+    guests: Object.entries(lab.guests).map(([name, g], i) => {
+      const address = g.interfaces[0]!.address;
+      return {
+        name,
+        mac: g.interfaces[0]!.mac ?? `52:54:00:be:00:${String(10 + i)}`,
+        address,
+        memoryMiB: g.memory,
+        files: { '/etc/network/interfaces': ifupdownFile(address, mask, net.gateway) },
+      };
+    }),
+  });
 }

@@ -17,12 +17,10 @@ import { execa } from 'execa';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { REPO } from '../test/integration/helpers/env.js';
-import { ensureTinyImage } from '../test/integration/helpers/tiny.js';
 import { virsh } from '../test/integration/helpers/libvirt.js';
 import { median, ratio, loadAverage } from './bench-stats.js';
-import { plainLab, ifupdownFile, networkdFile, type PlainTimes } from './bench-baseline.js';
+import { plainLab, seedBaseline, networkdFile, type PlainTimes } from './bench-baseline.js';
 import { rebootToReady, defineTimes } from './bench-guest.js';
 import { timeCli, timeNode, type CliTiming } from './bench-cli.js';
 import { SEED_LAB, vlab, vlabUp, phaseSec, readyTargets, tinyLab, debianLab, readImage, type UpFigures } from './bench-labs.js';
@@ -59,34 +57,6 @@ async function domainTypes(domains: string[]): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const d of domains) out[d] = /<domain type='(\w+)'/.exec(await virsh(['dumpxml', d]))?.[1] ?? '?';
   return out;
-}
-
-/** The seed lab's baseline: its network, guests, MACs and addresses, built with plain commands. */
-async function seedBaseline(): Promise<PlainTimes> {
-  const lab = parseYaml(await readFile(SEED_LAB, 'utf8')) as {
-    networks: Record<string, { bridge: string; cidr: string; gateway: string }>;
-    guests: Record<string, { memory: number; interfaces: { address: string; mac?: string }[] }>;
-  };
-  const net = Object.values(lab.networks)[0]!;
-  const prefix = Number(net.cidr.split('/')[1]);
-  const mask = [0, 8, 16, 24].map((b) => (prefix >= b + 8 ? 255 : prefix > b ? (0xff << (8 - (prefix - b))) & 0xff : 0)).join('.');
-  const img = await ensureTinyImage();
-  return plainLab({
-    bridge: net.bridge,
-    hostAddress: `${net.gateway}/${prefix}`,
-    subnet: net.cidr,
-    image: img,
-    guests: Object.entries(lab.guests).map(([name, g], i) => {
-      const address = g.interfaces[0]!.address;
-      return {
-        name,
-        mac: g.interfaces[0]!.mac ?? `52:54:00:be:00:${String(10 + i)}`,
-        address,
-        memoryMiB: g.memory,
-        files: { '/etc/network/interfaces': ifupdownFile(address, mask, net.gateway) },
-      };
-    }),
-  });
 }
 
 interface Round {
