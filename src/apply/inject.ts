@@ -36,7 +36,9 @@ export async function injectConfig(
     if (a.details.kind !== 'guest.config') throw new Error('inject: not a guest.config action');
     const d = a.details;
     const guest = lab.guests.find((g) => g.name === d.guest)!;
-    stacks[d.guest] = d.stack;
+    // Found in the image at plan time: say so, with what showed it (as the apply-time detection does).
+    const found = /^detected in the image: (.*)$/.exec(d.stackSource);
+    stacks[d.guest] = found ? `${d.stack} (detected: ${found[1]})` : d.stack;
     const ssh = host.dryRun ? undefined : sshMaterialFor(host, sshKeys, d.guest);
     const files = ssh && !d.detect ? guestEdits({ lab, guest, hosts, ssh }, d.stack as GuestEdits['stack']).files : d.files;
     if (d.stack !== 'auto') kinds[d.guest] = d.stack as Exclude<NetconfigKind, 'auto'>;

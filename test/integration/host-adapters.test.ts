@@ -222,8 +222,8 @@ describe('host adapters (sandbox)', { skip }, () => {
       },
     ]);
     t.diagnostic(`guest-disk edit of 2 disks in one launch: ${((performance.now() - t0) / 1000).toFixed(1)} s (accel: ${detectAccel().kvm ? 'kvm' : 'tcg'})`);
-    assert.deepEqual(results[0], { disk: d1, route: LG, root: '/dev/sda', detected: { stack: 'ifupdown', evidence: ['/sbin/ifup'] } });
-    assert.deepEqual(results[1], { disk: d2, route: LG, root: '/dev/sdb', detected: { stack: 'netplan', evidence: ['/etc/netplan/50-cloud-init.yaml'] } });
+    assert.deepEqual(results[0], { disk: d1, route: 'libguestfs', root: '/dev/sda', detected: { stack: 'ifupdown', evidence: ['/sbin/ifup'] } });
+    assert.deepEqual(results[1], { disk: d2, route: 'libguestfs', root: '/dev/sdb', detected: { stack: 'netplan', evidence: ['/etc/netplan/50-cloud-init.yaml'] } });
 
     // Read back without libguestfs: raw copy + debugfs.
     const readBack = async (disk: string) => {
