@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 PKGS=(libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients libvirt-dev qemu-system-x86
 	qemu-utils libguestfs-tools qemu-guest-agent busybox-static linux-image-amd64 iptables dnsmasq-base
 	e2fsprogs xorriso iputils-ping ifupdown iproute2 dbus pkg-config procps nftables systemd debootstrap zstd fdisk
-	netplan.io network-manager cloud-init dropbear-bin openssh-client)
+	netplan.io network-manager cloud-init dropbear-bin openssh-client xfsprogs)
 t0=$(date +%s)
 missing=()
 for p in "${PKGS[@]}"; do
