@@ -5,6 +5,7 @@
  * so `vlab down` removes them through the normal undo path.
  */
 import fs from 'node:fs';
+import { writeFileAtomic } from '../host/atomic-write.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Host } from '../host/index.js';
@@ -49,20 +50,6 @@ function missingDirs(dirs: string[]): string[] {
 
 function isPersistEntry(kind: string): boolean {
   return kind === 'persist.file' || kind === 'persist.autostart';
-}
-
-/** Writes `content` to `file` with exactly `mode`: temp file, fsync, rename. */
-function writeExact(file: string, content: string, mode: number): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  const fd = fs.openSync(tmp, 'w', mode);
-  try {
-    fs.writeSync(fd, content);
-    fs.fchmodSync(fd, mode);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
 }
 
 /** Replaces `file` by a symlink to `target` atomically. */
@@ -158,7 +145,7 @@ export async function applyPersist(host: Host, store: StateStore, state: LabStat
     if (d.kind === 'persist.file') {
       for (const dir of d.createdDirs ?? []) if (!fs.existsSync(dir)) fs.mkdirSync(dir, { mode: 0o755 });
       if (d.link !== undefined) symlinkExact(d.path, d.link);
-      else writeExact(d.path, d.content, d.mode);
+      else writeFileAtomic(d.path, d.content, d.mode);
     } else if (d.kind === 'persist.autostart') {
       if (d.object === 'network') await host.libvirt.setNetworkAutostart(d.name, true);
       else await host.libvirt.setDomainAutostart(d.name, true);

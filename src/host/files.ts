@@ -5,7 +5,7 @@
  * its own implementation; nothing above this port touches `node:fs` for host state.
  */
 import fs from 'node:fs';
-import path from 'node:path';
+import { writeFileAtomic } from './atomic-write.js';
 
 export interface HostFiles {
   /** Creates `dir` and its missing parents with `mode` (and sets `mode` on `dir` itself). */
@@ -43,15 +43,6 @@ export class LocalFiles implements HostFiles {
   }
 
   writeAtomic(p: string, content: string, mode = 0o600): void {
-    if (this.dryRun) return;
-    const tmp = path.join(path.dirname(p), `.${path.basename(p)}.${process.pid}.tmp`);
-    const fd = fs.openSync(tmp, 'w', mode);
-    try {
-      fs.writeSync(fd, content);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, p);
+    if (!this.dryRun) writeFileAtomic(p, content, mode);
   }
 }

@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from './atomic-write.js';
 import type { ImageIdentity, ImageInspection } from './disks/types.js';
 
 /** The cache folder: VLAB_CACHE_DIR, else /var/cache/vlab. */
@@ -43,9 +44,7 @@ export class ImageCache {
     try {
       const f = this.file(v.identity);
       fs.mkdirSync(path.dirname(f), { recursive: true, mode: 0o755 });
-      const tmp = `${f}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, JSON.stringify(v, null, 2) + '\n', { mode: 0o644 });
-      fs.renameSync(tmp, f);
+      writeFileAtomic(f, JSON.stringify(v, null, 2) + '\n', 0o644);
     } catch {
       /* read-only or full: the next run inspects again */
     }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Action, ActionDetails, ActionKind } from '../plan/types.js';
 import type { Lab } from '../spec/types.js';
 import type { LabPaths } from '../plan/paths.js';
+import { writeFileAtomic } from '../host/atomic-write.js';
 
 export interface JournalEntry {
   id: string;
@@ -40,17 +41,7 @@ export interface LabSummary {
   needsForwarding: boolean;
 }
 
-export function writeFileAtomic(file: string, content: string, mode = 0o600): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  const fd = fs.openSync(tmp, 'w', mode);
-  try {
-    fs.writeSync(fd, content);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-}
+export { writeFileAtomic } from '../host/atomic-write.js';
 
 export class StateStore {
   private chain: Promise<void> = Promise.resolve();

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { HostError } from '../../errors.js';
+import { isRunning } from '../proc.js';
 import type { RunFn } from '../run.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -68,15 +69,6 @@ export class FuseExport {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
 function isDaemon(pid: number): boolean {
   try {
     return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]!.endsWith('qemu-storage-daemon');
@@ -114,14 +106,14 @@ async function cleanupExport(run: RunFn, raw: string, pidFile: string): Promise<
       ['SIGTERM', 5000],
       ['SIGKILL', 3000],
     ] as const) {
-      if (!alive(pid)) break;
+      if (!isRunning(pid)) break;
       try {
         process.kill(pid, signal);
       } catch {
         break;
       }
       const end = Date.now() + waitMs;
-      while (alive(pid) && Date.now() < end) await sleep(20);
+      while (isRunning(pid) && Date.now() < end) await sleep(20);
     }
   }
   if (fuseMountsUnder(raw).length) await run(['umount', '-l', raw], { allowFailure: true });

@@ -4,18 +4,10 @@
  */
 import fs from 'node:fs';
 import { HostError } from '../../errors.js';
+import { isRunning } from '../proc.js';
 import type { RunFn, RunResult } from '../run.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function alive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 /** PIDs of processes whose command line is exactly `argv` and that were not started by us directly. */
 function findByCmdline(argv: string[]): number[] {
@@ -44,7 +36,7 @@ export class GuestfishSession {
   private listen: Promise<RunResult> | undefined;
   private listenResult: RunResult | undefined;
   private readonly onExit = () => {
-    if (this.pid !== undefined && alive(this.pid)) {
+    if (this.pid !== undefined && isRunning(this.pid)) {
       try {
         process.kill(this.pid, 'SIGKILL');
       } catch {
@@ -109,14 +101,14 @@ export class GuestfishSession {
   async close(): Promise<void> {
     const pid = this.pid;
     try {
-      if (pid !== undefined && alive(pid)) {
+      if (pid !== undefined && isRunning(pid)) {
         await this.run(['guestfish', `--remote=${pid}`, '--', 'exit'], { env: this.env, allowFailure: true, timeoutMs: 60_000 });
         for (const [signal, waitMs] of [
           [undefined, 30_000],
           ['SIGTERM', 5_000],
           ['SIGKILL', 5_000],
         ] as const) {
-          if (signal && alive(pid)) {
+          if (signal && isRunning(pid)) {
             try {
               process.kill(pid, signal);
             } catch {
@@ -124,8 +116,8 @@ export class GuestfishSession {
             }
           }
           const deadline = Date.now() + waitMs;
-          while (alive(pid) && Date.now() < deadline) await sleep(50);
-          if (!alive(pid)) break;
+          while (isRunning(pid) && Date.now() < deadline) await sleep(50);
+          if (!isRunning(pid)) break;
         }
       }
       if (this.listen) await Promise.race([this.listen, sleep(5_000)]);
