@@ -3,6 +3,7 @@
  * pins each guest's host key under its alias. All in the lab's state dir (mode 0700), removed
  * at `down`. Idempotent: existing keys are kept, known_hosts is rewritten.
  */
+import { guestTag, labTag } from '../plan/tags.js';
 import type { Host } from '../host/index.js';
 import type { ActionDetails } from '../plan/types.js';
 import type { LabSshKeys } from '../host/lab-exec.js';
@@ -13,8 +14,8 @@ type SshKeysDetails = Extract<ActionDetails, { kind: 'ssh.keys' }>;
 export async function makeSshKeys(host: Host, d: SshKeysDetails, lab: string): Promise<void> {
   if (host.dryRun) return;
   host.files.mkdirp(d.dir, 0o700);
-  await host.sshKeygen.ensureKey(d.clientKey, `vlab:${lab}`);
-  await Promise.all(d.guests.map((g) => host.sshKeygen.ensureKey(g.hostKey, `vlab:${lab}/${g.guest}`)));
+  await host.sshKeygen.ensureKey(d.clientKey, labTag(lab));
+  await Promise.all(d.guests.map((g) => host.sshKeygen.ensureKey(g.hostKey, guestTag(lab, g.guest))));
   const lines = d.guests.map((g) => knownHostsLine(g.alias, host.sshKeygen.publicKey(g.hostKey))).join('');
   host.files.writeAtomic(d.knownHosts, lines, 0o600);
 }

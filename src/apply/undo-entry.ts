@@ -3,6 +3,7 @@
  * because vlab was killed right after recording), and refuses to remove what is not tagged as
  * this lab's.
  */
+import { labTag } from '../plan/tags.js';
 import type { Host } from '../host/index.js';
 import type { JournalEntry } from '../state/store.js';
 import { HostError } from '../errors.js';
@@ -22,7 +23,7 @@ export interface UndoContext {
 /** Returns a line describing what was done (or skipped). Throws HostError when something could not be removed. */
 export async function undoEntry(host: Host, e: JournalEntry, ctx: UndoContext): Promise<string> {
   const d = e.details;
-  const tag = `vlab:${ctx.lab}`;
+  const tag = labTag(ctx.lab);
   switch (d.kind) {
     case 'domain.start':
     case 'domain.define': {

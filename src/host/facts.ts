@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { HostFacts, IptablesFacts, LibvirtFacts, OtherLabFact } from '../plan/facts.js';
+import type { HostFacts, IptablesFacts, LibvirtFacts } from '../plan/facts.js';
+import { readLabSummaries } from '../state/store.js';
 import type { Lab } from '../spec/types.js';
 import { detectAccel } from './accel.js';
 import { resolveImages } from './image-resolver.js';
@@ -64,38 +65,6 @@ export function readTemplates(lab: Lab, defaultPath = DEFAULT_TEMPLATE): Record<
   return out;
 }
 
-/**
- * Other labs on this host, from `<stateRoot>/<lab>/lab.json` (name, cidrs, bridges,
- * needsForwarding). Tolerant: unreadable files and missing fields are skipped or defaulted.
- */
-export function readOtherLabs(stateRoot: string, self: string): OtherLabFact[] {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(stateRoot, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-  const out: OtherLabFact[] = [];
-  for (const e of entries) {
-    if (!e.isDirectory() || e.name === self || e.name.startsWith('.')) continue;
-    let j: Record<string, unknown>;
-    try {
-      j = JSON.parse(fs.readFileSync(path.join(stateRoot, e.name, 'lab.json'), 'utf8')) as Record<string, unknown>;
-    } catch {
-      continue;
-    }
-    if (!j || typeof j !== 'object') continue;
-    out.push({
-      name: typeof j.name === 'string' ? j.name : e.name,
-      cidrs: strings(j.cidrs),
-      bridges: strings(j.bridges),
-      needsForwarding: j.needsForwarding === true,
-    });
-  }
-  return out.sort((a, b) => a.name.localeCompare(b.name));
-}
-
 /** Everything the planner needs to know about the host. stateFiles is left empty for the caller. */
 export async function gatherFacts(
   lab: Lab,
@@ -126,7 +95,7 @@ export async function gatherFacts(
     accel: detectAccel(),
     images,
     templates: readTemplates(lab),
-    otherLabs: readOtherLabs(stateRoot, lab.name),
+    otherLabs: readLabSummaries(stateRoot, lab.name),
     stateDir: path.join(stateRoot, lab.name),
     stateRoot,
     stateFiles: [],

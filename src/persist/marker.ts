@@ -3,6 +3,7 @@
  * file only while it still starts with this line, so a file vlab did not write is never removed.
  * Pure.
  */
+import { labTag } from '../plan/tags.js';
 
 /** Where the persisted files live (fixed: these are the paths the host's boot reads). */
 export const SYSTEMD_DIR = '/etc/systemd/system';
@@ -11,7 +12,7 @@ export const IPTABLES_DIR = '/etc/iptables';
 
 /** vlab's marker header line for a file persisted for `lab` (no newline). */
 export function markerLine(lab: string): string {
-  return `# Written by vlab for lab ${lab} (vlab:${lab}); \`vlab unpersist ${lab}\` or \`vlab down ${lab}\` removes it. Do not edit.`;
+  return `# Written by vlab for lab ${lab} (${labTag(lab)}); \`vlab unpersist ${lab}\` or \`vlab down ${lab}\` removes it. Do not edit.`;
 }
 
 /** True when `content` is a file vlab persisted for `lab`: its first line is the marker. */

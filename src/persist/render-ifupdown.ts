@@ -5,6 +5,7 @@
  * rules and ip_forward; libvirtd, which starts after the network, autostarts the lab's libvirt
  * networks and guests. Bridged uplinks are out of scope (a comment says so in the file). Pure.
  */
+import { labTag } from '../plan/tags.js';
 import path from 'node:path';
 import type { LabNetwork } from '../spec/types.js';
 import { INTERFACES_D, markerLine } from './marker.js';
@@ -32,7 +33,7 @@ export function ifupdownBridges(networks: IfupdownInput['networks']): string[] {
 }
 
 export function renderIfupdown(i: IfupdownInput): string {
-  const tag = `vlab:${i.lab}`;
+  const tag = labTag(i.lab);
   const out = [
     markerLine(i.lab),
     `# Brings lab ${i.lab}'s host side back at boot (networking.service runs \`ifup -a\`, which reads this`,

@@ -3,6 +3,7 @@
  * (which adds them and leaves every other rule alone). Only the rules in the lab's journal, in
  * journal order (the order `up` made them, so `-I` rules end up in the same order). Pure.
  */
+import { labTag } from '../plan/tags.js';
 import path from 'node:path';
 import type { IptablesRule } from '../plan/types.js';
 import { IPTABLES_DIR, markerLine } from './marker.js';
@@ -22,7 +23,7 @@ export function renderRules(lab: string, rules: IptablesRule[]): string {
   for (const r of rules) if (!tables.includes(r.table)) tables.push(r.table);
   const lines = [
     markerLine(lab),
-    `# The iptables rules of lab ${lab} (tagged vlab:${lab}) for \`iptables-restore --noflush\`:`,
+    `# The iptables rules of lab ${lab} (tagged ${labTag(lab)}) for \`iptables-restore --noflush\`:`,
     '# adds them and changes no other rule. Loaded at boot by the pre-up line of',
     `# /etc/network/interfaces.d/vlab-${lab}.`,
   ];

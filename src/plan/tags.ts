@@ -9,3 +9,8 @@ export function labTag(lab: string): string {
 export function commentArgs(lab: string): string[] {
   return ['-m', 'comment', '--comment', labTag(lab)];
 }
+
+/** The comment of a guest's own key (its SSH host key): the lab's tag and the guest. */
+export function guestTag(lab: string, guest: string): string {
+  return `${labTag(lab)}/${guest}`;
+}

@@ -4,6 +4,7 @@
  * so the host knows each guest's key before the first connection (no trust on first use).
  * The key material is generated at `up`; `plan` shows placeholders. Pure.
  */
+import { guestTag, labTag } from '../plan/tags.js';
 import type { GuestFile } from './files.js';
 
 /** Key material for one guest: the lab's public client key and the guest's own host key pair. */
@@ -25,9 +26,9 @@ export const AUTHORIZED_KEY_OPTIONS = 'no-port-forwarding,no-agent-forwarding,no
 /** What `vlab plan` shows in place of keys that do not exist yet. */
 export function placeholderMaterial(lab: string, guest: string): SshMaterial {
   return {
-    authorizedKey: `ssh-ed25519 (the lab's client key, generated at up) vlab:${lab}`,
+    authorizedKey: `ssh-ed25519 (the lab's client key, generated at up) ${labTag(lab)}`,
     hostKeyPrivate: `(the ed25519 host key of ${guest}, generated at up)\n`,
-    hostKeyPublic: `ssh-ed25519 (public half of ${guest}'s host key) vlab:${lab}/${guest}`,
+    hostKeyPublic: `ssh-ed25519 (public half of ${guest}'s host key) ${guestTag(lab, guest)}`,
   };
 }
 

@@ -1,13 +1,16 @@
 /**
- * A lab's state on disk: the write-ahead journal of host changes and the lab as last applied.
- * Files are mode 0600 and written atomically (temp file, fsync, rename).
+ * A lab's state on disk, and the only reader and writer of its two files: `state.json` (the
+ * write-ahead journal of host changes and the lab as last applied) and `lab.json` (the summary
+ * other labs' planning reads). Files are mode 0600 and written atomically (temp file, fsync, rename).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Action, ActionDetails, ActionKind } from '../plan/types.js';
 import type { Lab } from '../spec/types.js';
-import type { LabPaths } from '../plan/paths.js';
+import { labPaths, type LabPaths } from '../plan/paths.js';
+import type { OtherLabFact } from '../plan/facts.js';
 import { writeFileAtomic } from '../host/atomic-write.js';
+import { HostError } from '../errors.js';
 
 export interface JournalEntry {
   id: string;
@@ -33,13 +36,8 @@ export interface LabState {
   persist?: string;
 }
 
-/** What other labs need to know about this one (read by facts gathering of other labs). */
-export interface LabSummary {
-  name: string;
-  cidrs: string[];
-  bridges: string[];
-  needsForwarding: boolean;
-}
+/** What other labs need to know about this one (`lab.json`; the planner's OtherLabFact). */
+export type LabSummary = OtherLabFact;
 
 export { writeFileAtomic } from '../host/atomic-write.js';
 
@@ -47,14 +45,28 @@ export class StateStore {
   private chain: Promise<void> = Promise.resolve();
   constructor(readonly paths: LabPaths) {}
 
-  /** The saved state, or undefined when the lab is not up. */
+  /**
+   * The saved state, or undefined when the lab is not up. A state file that cannot be read or
+   * parsed is a HostError naming the file and the way out, never a bug trace.
+   */
   load(): LabState | undefined {
+    let text: string;
     try {
-      return JSON.parse(fs.readFileSync(this.paths.state, 'utf8')) as LabState;
+      text = fs.readFileSync(this.paths.state, 'utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw e;
+      throw new HostError(`cannot read the state of lab '${labOf(this.paths)}' (${this.paths.state}): ${(e as Error).message}`, corruptHint(this.paths));
     }
+    let state: LabState;
+    try {
+      state = JSON.parse(text) as LabState;
+    } catch (e) {
+      throw new HostError(`the state file of lab '${labOf(this.paths)}' is corrupt (${this.paths.state}: ${(e as Error).message})`, corruptHint(this.paths));
+    }
+    if (!state || typeof state !== 'object' || state.version !== 1 || !Array.isArray(state.entries) || !state.spec) {
+      throw new HostError(`the state file of lab '${labOf(this.paths)}' is not a vlab state (version 1 with a journal): ${this.paths.state}`, corruptHint(this.paths));
+    }
+    return state;
   }
 
   /** Creates the state dir (traversable by the qemu user, 0711) and saves. */
@@ -63,13 +75,7 @@ export class StateStore {
     fs.chmodSync(this.paths.dir, 0o711);
     state.updatedAt = new Date().toISOString();
     writeFileAtomic(this.paths.state, JSON.stringify(state, null, 2) + '\n');
-    const summary: LabSummary = {
-      name: state.lab,
-      cidrs: state.spec.networks.flatMap((n) => (n.cidr && !n.uplink ? [n.cidr] : [])),
-      bridges: state.spec.networks.map((n) => n.bridge),
-      needsForwarding: state.entries.some((e) => e.kind === 'sysctl.forward') || state.spec.networks.some((n) => n.nat),
-    };
-    writeFileAtomic(this.paths.summary, JSON.stringify(summary, null, 2) + '\n');
+    writeFileAtomic(this.paths.summary, JSON.stringify(summaryOf(state), null, 2) + '\n');
   }
 
   /** Records an action as pending BEFORE it is made (serialised: actions run in parallel). */
@@ -108,6 +114,53 @@ export class StateStore {
     this.chain = next.catch(() => undefined);
     return next;
   }
+}
+
+/** The `lab.json` summary of a state. */
+export function summaryOf(state: LabState): LabSummary {
+  return {
+    name: state.lab,
+    cidrs: state.spec.networks.flatMap((n) => (n.cidr && !n.uplink ? [n.cidr] : [])),
+    bridges: state.spec.networks.map((n) => n.bridge),
+    needsForwarding: state.entries.some((e) => e.kind === 'sysctl.forward') || state.spec.networks.some((n) => n.nat),
+  };
+}
+
+/**
+ * The `lab.json` summaries of the labs under root other than `self`, sorted by name. Tolerant:
+ * unreadable files are skipped and missing fields defaulted (a broken lab must not stop another
+ * lab's planning; `vlab doctor` reports it).
+ */
+export function readLabSummaries(root: string, self?: string): LabSummary[] {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(root, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const out: LabSummary[] = [];
+  for (const e of entries) {
+    if (!e.isDirectory() || e.name === self || e.name.startsWith('.')) continue;
+    let j: Record<string, unknown>;
+    try {
+      j = JSON.parse(fs.readFileSync(labPaths(root, e.name).summary, 'utf8')) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    if (!j || typeof j !== 'object') continue;
+    out.push({ name: typeof j.name === 'string' ? j.name : e.name, cidrs: strings(j.cidrs), bridges: strings(j.bridges), needsForwarding: j.needsForwarding === true });
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function labOf(paths: LabPaths): string {
+  return path.basename(paths.dir);
+}
+
+function corruptHint(paths: LabPaths): string {
+  const lab = labOf(paths);
+  return `\`vlab doctor\` lists what lab '${lab}' left on the host; \`vlab down ${lab} --sweep\` removes its tagged objects without the journal`;
 }
 
 /** Names of labs with state under root. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { gatherFacts, readOtherLabs, readTemplates, DEFAULT_TEMPLATE } from '../../src/host/facts.js';
+import { gatherFacts, readTemplates, DEFAULT_TEMPLATE } from '../../src/host/facts.js';
 import type { Host } from '../../src/host/index.js';
 import { HostError } from '../../src/errors.js';
 import type { Lab } from '../../src/spec/types.js';
@@ -26,14 +26,6 @@ after(() => fs.rmSync(root, { recursive: true, force: true }));
 
 const lab = (guests: Partial<Lab['guests'][number]>[] = []): Lab =>
   ({ name: 'self', file: '/x/vlab.yaml', dir: '/x', accel: 'auto', networks: [], images: [], guests, verify: { external: [], checks: [] } }) as unknown as Lab;
-
-test('readOtherLabs: tolerant, skips this lab and unreadable files', () => {
-  assert.deepEqual(readOtherLabs(root, 'self'), [
-    { name: 'other', cidrs: ['172.16.0.0/16'], bridges: ['vlab-o-lan'], needsForwarding: true },
-    { name: 'partial', cidrs: ['192.168.9.0/24'], bridges: [], needsForwarding: false },
-  ]);
-  assert.deepEqual(readOtherLabs(path.join(root, 'missing'), 'self'), []);
-});
 
 test('readTemplates: default plus guest templates; missing ones left out', () => {
   const own = path.join(root, 'own.xml');
