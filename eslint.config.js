@@ -57,7 +57,31 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['./*', '!./*.json'], message: 'a command never imports another command: move shared logic into the core (src/lab)' }] },
+        {
+          patterns: [
+            { group: ['./*', '!./*.json'], message: 'a command never imports another command: move shared logic into the core (src/lab)' },
+            {
+              group: ['../../*', '!../../lab', '!../../ui', '!../../errors.js', '!../../persist', '../../persist/*', '!../../persist/plan-persist.js'],
+              message: 'a command imports only the core (src/lab), the UI (src/ui), the CLI (src/cli) and errors: move host, apply and state work into src/lab',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/lab/*.ts', 'src/apply/*.ts', 'src/host/**/*.ts', 'src/state/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../cli/*', '../ui/*', '../../cli/*', '../../ui/*'],
+              message: 'the core prints nothing: report through events (src/apply/progress.ts) and return outcomes; the CLI prints them',
+            },
+          ],
+        },
       ],
     },
   },

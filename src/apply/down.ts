@@ -4,7 +4,7 @@
  */
 import type { Host } from '../host/index.js';
 import type { JournalEntry, LabState, StateStore } from '../state/store.js';
-import type { Progress } from '../ui/progress.js';
+import type { Progress } from './progress.js';
 import { undoEntry } from './undo-entry.js';
 import { sweepOwned } from './sweep.js';
 

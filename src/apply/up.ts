@@ -7,8 +7,9 @@ import type { Action, ActionKind, Plan } from '../plan/types.js';
 import type { LabState, StateStore } from '../state/store.js';
 import type { Lab, NetconfigKind } from '../spec/types.js';
 import { nicConfigPath } from '../render/netconfig/index.js';
-import type { Progress } from '../ui/progress.js';
+import type { Progress } from './progress.js';
 import { doAction } from './do-action.js';
+import { waveOrder } from '../plan/waves.js';
 import { waitReady, type ReadyResult } from './readiness.js';
 import { injectConfig } from './inject.js';
 import { HostError } from '../errors.js';
@@ -110,10 +111,7 @@ export async function applyUp(ctx: UpContext): Promise<UpReport> {
         }
         todo.forEach((a) => done.add(a.id));
       } else {
-        let left = [...todo];
-        while (left.length) {
-          const wave = left.filter((a) => a.dependsOn.every((d) => done.has(d)));
-          if (!wave.length) throw new Error(`unsatisfiable dependencies: ${left.map((a) => a.id).join(', ')}`);
+        for (const wave of waveOrder(todo, done)) {
           await Promise.all(
             wave.map(async (a) => {
               progress.update(a.description);
@@ -123,7 +121,6 @@ export async function applyUp(ctx: UpContext): Promise<UpReport> {
               done.add(a.id);
             }),
           );
-          left = left.filter((a) => !wave.includes(a));
         }
       }
       report.changed += todo.length;

@@ -1,9 +1,8 @@
-/** Finds the state of an up lab by name (argument) or through the lab file. */
+/** Which lab a command means: the explicit argument, else the lab file's `name:`. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { HostError, UsageError } from '../errors.js';
-import { StateStore, type LabState } from '../state/store.js';
-import { pathsFor, type GlobalOptions } from './context.js';
+import { UsageError } from '../errors.js';
+import type { GlobalOptions } from './context.js';
 import { parseLab } from '../spec/load.js';
 import { NAME_PATTERN } from '../spec/schema.js';
 
@@ -19,16 +18,4 @@ export function labNameFrom(arg: string | undefined, g: GlobalOptions): string {
   const m = /^name:\s*["']?([a-z][a-z0-9-]{0,15})["']?\s*(#.*)?$/m.exec(text);
   if (m) return m[1]!;
   return parseLab(text, file).name; // throws the full validation report
-}
-
-export function storeFor(lab: string): StateStore {
-  return new StateStore(pathsFor(lab));
-}
-
-/** The state of an up lab, or a HostError (exit 3) saying it is not up. */
-export function requireState(lab: string): { store: StateStore; state: LabState } {
-  const store = storeFor(lab);
-  const state = store.load();
-  if (!state) throw new HostError(`lab '${lab}' is not up (no state in ${store.paths.dir})`, 'run `vlab up` first; `vlab ls` lists the labs that are up');
-  return { store, state };
 }

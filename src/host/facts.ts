@@ -11,6 +11,8 @@ import { readLabSummaries } from '../state/store.js';
 import type { Lab } from '../spec/types.js';
 import { detectAccel } from './accel.js';
 import { resolveImages } from './image-resolver.js';
+import { gatherImageFacts } from './image-facts.js';
+import type { ImageCache } from './image-cache.js';
 import type { Host } from './index.js';
 
 /** The default domain template shipped with vlab. */
@@ -65,14 +67,22 @@ export function readTemplates(lab: Lab, defaultPath = DEFAULT_TEMPLATE): Record<
   return out;
 }
 
-/** Everything the planner needs to know about the host. stateFiles is left empty for the caller. */
-export async function gatherFacts(
-  lab: Lab,
-  host: Host,
-  stateRoot: string,
+export interface GatherOptions {
   /** Images already resolved by the caller (validation does it first); resolved here otherwise. */
-  resolved?: HostFacts['images'],
-): Promise<HostFacts> {
+  images?: HostFacts['images'];
+  /** The SSH client address this vlab runs under (the caller reads SSH_CONNECTION). */
+  sshClient?: string;
+  /** Where image facts are cached (default: VLAB_CACHE_DIR or /var/cache/vlab). */
+  imageCache?: ImageCache;
+}
+
+/**
+ * Everything the planner needs to know about the host, read-only and in parallel: links,
+ * addresses, routes, forwarding, iptables, libvirt, images and what their files show, templates,
+ * other labs, the files already in this lab's state dir, DHCP clients on uplink NICs. The only
+ * place facts are gathered.
+ */
+export async function gatherFacts(lab: Lab, host: Host, stateRoot: string, opts: GatherOptions = {}): Promise<HostFacts> {
   const [links, addresses, routes, ipForward, iptables, libvirt, images] = await Promise.all([
     host.ip.listLinks(),
     host.ip.listAddresses(),
@@ -83,8 +93,9 @@ export async function gatherFacts(
     ),
     iptablesFacts(host),
     libvirtFacts(host),
-    resolved ?? resolveImages(lab, host.qemuImg),
+    opts.images ?? resolveImages(lab, host.qemuImg),
   ]);
+  const stateDir = path.join(stateRoot, lab.name);
   return {
     links,
     addresses,
@@ -94,10 +105,13 @@ export async function gatherFacts(
     libvirt,
     accel: detectAccel(),
     images,
+    imageFacts: await gatherImageFacts(lab, images, host, opts.imageCache),
     templates: readTemplates(lab),
     otherLabs: readLabSummaries(stateRoot, lab.name),
-    stateDir: path.join(stateRoot, lab.name),
+    stateDir,
     stateRoot,
-    stateFiles: [],
+    stateFiles: host.files.list(stateDir),
+    dhcpClients: lab.networks.flatMap((n) => (n.uplink ? host.processes.dhcpClients(n.uplink).map((c) => ({ ifname: c.ifname, argv: c.argv })) : [])),
+    ...(opts.sshClient ? { sshClient: opts.sshClient } : {}),
   };
 }

@@ -5,6 +5,7 @@
  * its own implementation; nothing above this port touches `node:fs` for host state.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
 
 export interface HostFiles {
@@ -18,6 +19,8 @@ export interface HostFiles {
   read(p: string): string;
   /** Writes `content` atomically (temp file in the same folder, fsync, rename), with `mode`. */
   writeAtomic(p: string, content: string, mode?: number): void;
+  /** Every path under `dir`, recursively, as absolute paths; none when `dir` is missing. */
+  list(dir: string): string[];
 }
 
 /** The local file system. */
@@ -44,5 +47,13 @@ export class LocalFiles implements HostFiles {
 
   writeAtomic(p: string, content: string, mode = 0o600): void {
     if (!this.dryRun) writeFileAtomic(p, content, mode);
+  }
+
+  list(dir: string): string[] {
+    try {
+      return (fs.readdirSync(dir, { recursive: true }) as string[]).map((f) => path.join(dir, f));
+    } catch {
+      return [];
+    }
   }
 }

@@ -1,52 +1,59 @@
-/** `persist`'s shared flow (also `up --persist`): plan and apply the persistence files, print what was done. */
 /**
- * `vlab persist`, `vlab unpersist` and `vlab restore`: keeping a lab across reboots.
- * See docs/persistence.md.
+ * `persist`, `unpersist` and `up --persist`: keeping an up lab across reboots, and taking that
+ * away again. Lock, state, apply; returns what was done and prints nothing. See docs/persistence.md.
  */
-import { createHostFromCommand } from '../cli/options.js';
-import { requireState } from '../cli/lab-state.js';
-import type { GlobalOptions } from '../cli/context.js';
+import type { Host } from '../host/index.js';
 import { acquireLock } from '../state/lock.js';
-import { stateRoot } from '../plan/paths.js';
-import { UsageError } from '../errors.js';
-import { applyPersist, type PersistReport } from '../apply/persist.js';
-import { isPersistMode, PERSIST_MODES, type PersistMode } from '../persist/plan-persist.js';
+import { applyPersist, removePersist, type PersistReport } from '../apply/persist.js';
+import { isPersistMode, type PersistMode } from '../persist/plan-persist.js';
+import { requireState } from './state.js';
 
-/** The mode of `--persist[=MODE]` / `--mode MODE`: true (flag alone) means systemd. */
-export function persistModeOption(value: string | boolean | undefined): PersistMode | undefined {
-  if (value === undefined || value === false) return undefined;
-  if (value === true) return 'systemd';
-  if (!isPersistMode(value)) throw new UsageError(`unknown persistence mode '${value}'`, `use one of: ${PERSIST_MODES.join(', ')}`);
-  return value;
+export interface PersistRequest {
+  lab: string;
+  host: Host;
+  /** Root of all labs' state (written into the systemd unit). */
+  root: string;
+  mode: PersistMode;
+  /** False when the caller holds the lab's lock already (`up --persist`). */
+  lock: boolean;
 }
 
-function printReport(lab: string, r: PersistReport, g: GlobalOptions): void {
-  if (g.quiet) return;
-  const out: string[] = [`Lab '${lab}' is persisted (${r.mode}): it comes back after a reboot.`];
-  for (const l of r.removed) out.push(`  removed: ${l}`);
-  for (const l of r.made) out.push(`  ${l}`);
-  for (const n of r.notes) out.push(`  note: ${n}`);
-  process.stdout.write(out.join('\n') + '\n');
+export interface PersistOutcome extends PersistReport {
+  lab: string;
 }
 
-export async function persist(lab: string, mode: PersistMode, g: GlobalOptions, opts: { lock: boolean; json?: boolean }): Promise<void> {
-  const { store, state } = requireState(lab);
-  if (opts.lock) acquireLock(store.paths.lock, lab);
-  const host = createHostFromCommand(g);
-  const r = await applyPersist(host, store, state, mode, { stateRoot: stateRoot(process.env.VLAB_STATE_DIR), uri: host.libvirt.uri });
-  if (opts.json) process.stdout.write(JSON.stringify({ lab, persisted: r.mode, made: r.made, removed: r.removed, notes: r.notes }, null, 2) + '\n');
-  else printReport(lab, r, g);
+/** Persists an up lab in `mode`, replacing another mode's persistence and refreshing this one's. */
+export async function labPersist(req: PersistRequest): Promise<PersistOutcome> {
+  const { store, state } = requireState(req.root, req.lab);
+  if (req.lock) acquireLock(store.paths.lock, req.lab);
+  const report = await applyPersist(req.host, store, state, req.mode, { stateRoot: req.root, uri: req.host.libvirt.uri });
+  return { lab: req.lab, ...report };
 }
 
 /**
- * Called by `vlab up` once the lab is up (the lock is still held): persists with the mode of
- * `--persist`, or, without it, refreshes a lab that was persisted before (so guests or networks
- * added in place come back too).
+ * After `up` (the lock is still held): persists with `mode` (from `--persist`) or, without one,
+ * refreshes a lab that was persisted before, so guests or networks added in place come back too.
+ * Undefined when the lab is not to be persisted.
  */
-export async function persistAfterUp(lab: string, mode: PersistMode | undefined, g: GlobalOptions, opts: { json?: boolean }): Promise<void> {
-  const { state } = requireState(lab);
-  const m = mode ?? (state.persist && isPersistMode(state.persist) ? state.persist : undefined);
-  if (!m) return;
-  // With --json, up has already printed its JSON document: stay quiet.
-  await persist(lab, m, opts.json ? { ...g, quiet: true } : g, { lock: false });
+export async function persistAfterUp(req: Omit<PersistRequest, 'mode' | 'lock'> & { mode?: PersistMode }): Promise<PersistOutcome | undefined> {
+  const { state } = requireState(req.root, req.lab);
+  const mode = req.mode ?? (state.persist && isPersistMode(state.persist) ? state.persist : undefined);
+  if (!mode) return undefined;
+  return labPersist({ lab: req.lab, host: req.host, root: req.root, mode, lock: false });
+}
+
+export interface UnpersistOutcome {
+  lab: string;
+  /** False when the lab was not persisted and nothing was removed. */
+  wasPersisted: boolean;
+  removed: string[];
+}
+
+/** Removes what `persist` made (files, enable symlink, autostart marks); the lab stays up. */
+export async function labUnpersist(req: { lab: string; host: Host; root: string }): Promise<UnpersistOutcome> {
+  const { store, state } = requireState(req.root, req.lab);
+  acquireLock(store.paths.lock, req.lab);
+  const was = !!state.persist;
+  const removed = await removePersist(req.host, store, state);
+  return { lab: req.lab, wasPersisted: was || removed.length > 0, removed };
 }

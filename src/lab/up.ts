@@ -1,39 +1,57 @@
-/** The whole of `vlab up` for a loaded lab (also `vlab restore`'s): lock, diff, facts, plan, conflicts, apply with the journal, report. */
+/**
+ * `up` (and `restore`, with the lab as recorded): lock, compare with what is up, gather facts,
+ * plan, refuse on conflicts, apply with the journal. Returns what happened; prints nothing
+ * (progress goes to `onEvent`).
+ */
 import fs from 'node:fs';
-import { createHostFromCommand } from '../cli/options.js';
-import { factsFor, pathsFor, type GlobalOptions, type LoadedLab } from '../cli/context.js';
-import { planLab } from '../plan/planner.js';
+import { planLab, type PlanOptions } from '../plan/planner.js';
 import { diffLab } from '../plan/diff.js';
+import { labPaths, type LabPaths } from '../plan/paths.js';
+import type { Action, Plan } from '../plan/types.js';
+import { gatherFacts } from '../host/facts.js';
+import type { Host } from '../host/index.js';
 import { HostError, UsageError } from '../errors.js';
 import { acquireLock } from '../state/lock.js';
 import { StateStore, type LabState } from '../state/store.js';
-import { applyUp } from '../apply/up.js';
-import { createProgress } from '../ui/progress.js';
-import { renderSummaryTable } from '../cli/summary-table.js';
-import { runVerify, type VerifyCliOptions } from './verify.js';
-import { sshKeysOf } from '../host/lab-exec.js';
-import type { Action } from '../plan/types.js';
+import { applyUp, type UpReport } from '../apply/up.js';
+import { eventProgress, type OnEvent } from '../apply/progress.js';
+import { resolveLabImages, type LoadedLab } from './lab-file.js';
+import type { Lab } from '../spec/types.js';
 
-export interface UpOptions extends VerifyCliOptions {
-  timeout: string;
-  uplinkTimeout?: string;
-  yes?: boolean;
-  verify?: boolean;
-  json?: boolean;
+export interface UpRequest extends PlanOptions {
+  loaded: LoadedLab;
+  host: Host;
+  /** Root of all labs' state. */
+  root: string;
+  /** How long each guest may take to boot and show its addresses. */
+  readyTimeoutSec: number;
+  /** How long a bridged uplink may take to prove the host still has its network. */
+  uplinkTimeoutSec: number;
+  /** The SSH client this vlab runs under, if any (the uplink check of the planner). */
+  sshClient?: string;
+  onEvent?: OnEvent;
+  /** Test hook: called after each journal record, before its change (default: VLAB_CRASH_AT in the sandbox). */
+  onRecorded?: (action: Action) => void;
 }
 
-/**
- * The whole of `vlab up` for a loaded lab: lock, compare with what is up, gather facts, plan,
- * refuse on conflicts, apply with the journal, report. `vlab restore` calls it with the lab as
- * recorded in the state.
- */
-export async function bringUp(loaded: LoadedLab, g: GlobalOptions, opts: UpOptions): Promise<void> {
-  const timeoutSec = Number(opts.timeout);
-  if (!Number.isFinite(timeoutSec) || timeoutSec <= 0) throw new UsageError(`--timeout must be a positive number of seconds, not '${opts.timeout}'`);
-  const { lab } = loaded;
-  const paths = pathsFor(lab.name);
+export interface UpOutcome {
+  lab: string;
+  /** The lab as it was brought up (from the file, or as recorded for `restore`). */
+  spec: Lab;
+  paths: LabPaths;
+  plan: Plan;
+  /** True when nothing had to change. */
+  upToDate: boolean;
+  /** What apply did (absent when up to date). */
+  report?: UpReport;
+  /** Wall time of the apply step. */
+  seconds: number;
+}
+
+export async function labUp(req: UpRequest): Promise<UpOutcome> {
+  const { lab } = req.loaded;
+  const paths = labPaths(req.root, lab.name);
   acquireLock(paths.lock, lab.name);
-  const host = createHostFromCommand(g);
   const store = new StateStore(paths);
   const previous = store.load();
   if (previous) {
@@ -45,11 +63,11 @@ export async function bringUp(loaded: LoadedLab, g: GlobalOptions, opts: UpOptio
       );
     }
   }
-  const progress = createProgress({ quiet: !!g.quiet || !!opts.json });
+  const progress = eventProgress(req.onEvent);
   progress.phase('Reading the host');
-  const facts = await factsFor(loaded, host);
-  facts.allowSshUplink = !!opts.yes;
-  const plan = await planLab(lab, facts);
+  const images = await resolveLabImages(req.loaded, req.host);
+  const facts = await gatherFacts(lab, req.host, req.root, { images, ...(req.sshClient ? { sshClient: req.sshClient } : {}) });
+  const plan = await planLab(lab, facts, { ...(req.allowSshUplink ? { allowSshUplink: true } : {}) });
   progress.succeed();
   if (plan.conflicts.length) {
     throw new HostError(
@@ -57,39 +75,32 @@ export async function bringUp(loaded: LoadedLab, g: GlobalOptions, opts: UpOptio
       'nothing was changed; resolve the conflicts above and run `vlab up` again',
     );
   }
-  const todo = plan.actions.filter((a) => !a.satisfied);
-  if (!todo.length) {
-    if (opts.json) process.stdout.write(JSON.stringify({ lab: lab.name, changed: 0, upToDate: true }) + '\n');
-    else if (!g.quiet) process.stdout.write(`Lab '${lab.name}' is up; nothing to change.\n`);
-    if (opts.verify) await runVerify(lab, host, host.labExec(sshKeysOf(plan.actions)), opts, g);
-    return;
-  }
+  if (!plan.actions.some((a) => !a.satisfied)) return { lab: lab.name, spec: lab, paths, plan, upToDate: true, seconds: 0 };
   const now = new Date().toISOString();
-  const state: LabState = previous ?? { version: 1, lab: lab.name, labFile: loaded.file, accel: plan.accel, createdAt: now, updatedAt: now, spec: lab, entries: [] };
+  const state: LabState = previous ?? { version: 1, lab: lab.name, labFile: req.loaded.file, accel: plan.accel, createdAt: now, updatedAt: now, spec: lab, entries: [] };
   state.spec = lab;
-  state.labFile = loaded.file;
+  state.labFile = req.loaded.file;
   const t0 = performance.now();
-  const uplinkTimeoutSec = Number(opts.uplinkTimeout ?? '20');
-  if (!Number.isFinite(uplinkTimeoutSec) || uplinkTimeoutSec < 3) throw new UsageError(`--uplink-timeout must be at least 3 seconds, not '${opts.uplinkTimeout}'`);
-  const report = await applyUp({ lab, plan, host, store, state, progress, readyTimeoutSec: timeoutSec, uplinkTimeoutSec, onRecorded: crashHook() });
-  const total = (performance.now() - t0) / 1000;
-  if (opts.json) {
-    process.stdout.write(
-      JSON.stringify({ lab: lab.name, changed: report.changed, seconds: total, phases: report.phases, guests: report.ready, stacks: report.stacks }, null, 2) + '\n',
-    );
-  } else if (!g.quiet) {
-    process.stdout.write(`\nLab '${lab.name}' is up (${report.changed} changes in ${total.toFixed(1)}s, ${plan.accel}).\n`);
-    for (const [guest, stack] of Object.entries(report.stacks)) process.stdout.write(`  ${guest}: network configuration for ${stack}\n`);
-    process.stdout.write(renderSummaryTable(lab, report.ready, paths) + '\n');
-  }
-  if (opts.verify) await runVerify(lab, host, host.labExec(sshKeysOf(plan.actions)), opts, g);
+  const onRecorded = req.onRecorded ?? crashHookFromEnv();
+  const report = await applyUp({
+    lab,
+    plan,
+    host: req.host,
+    store,
+    state,
+    progress,
+    readyTimeoutSec: req.readyTimeoutSec,
+    uplinkTimeoutSec: req.uplinkTimeoutSec,
+    ...(onRecorded ? { onRecorded } : {}),
+  });
+  return { lab: lab.name, spec: lab, paths, plan, upToDate: false, report, seconds: (performance.now() - t0) / 1000 };
 }
 
 /**
  * Test hook for crash tests: VLAB_CRASH_AT=N kills this process with SIGKILL right after the Nth
  * journal record (before that change is made). Only honoured inside the test sandbox.
  */
-function crashHook(): ((a: Action) => void) | undefined {
+export function crashHookFromEnv(): ((a: Action) => void) | undefined {
   const at = Number(process.env.VLAB_CRASH_AT);
   if (!at || process.env.VLAB_SANDBOX !== '1') return undefined;
   let n = 0;

@@ -9,7 +9,7 @@ import { domainName } from '../render/domain-xml.js';
 import { planUplinkMove, routeFor } from './uplink.js';
 import type { LabNetwork } from '../spec/types.js';
 
-export function findConflicts(lab: Lab, facts: HostFacts): Conflict[] {
+export function findConflicts(lab: Lab, facts: HostFacts, opts: { allowSshUplink?: boolean } = {}): Conflict[] {
   const out: Conflict[] = [];
   const tag = labTag(lab.name);
   const ourBridges = new Set(lab.networks.map((n) => n.bridge));
@@ -41,7 +41,7 @@ export function findConflicts(lab: Lab, facts: HostFacts): Conflict[] {
         hint: `pick another bridge: name under networks.${net.name}.bridge, or leave it out for a derived one`,
       });
     }
-    if (net.uplink) out.push(...uplinkConflicts(lab, net, facts));
+    if (net.uplink) out.push(...uplinkConflicts(lab, net, facts, opts));
     const cidr = net.cidr ? toCidr(net.cidr) : undefined;
     if (cidr && !net.uplink) {
       for (const a of facts.addresses) {
@@ -100,7 +100,7 @@ export function findConflicts(lab: Lab, facts: HostFacts): Conflict[] {
 }
 
 /** A NIC vlab may bridge: it exists, is wired, is no bridge or port already, and does not carry the user's SSH session (unless --yes). */
-function uplinkConflicts(lab: Lab, net: LabNetwork, facts: HostFacts): Conflict[] {
+function uplinkConflicts(lab: Lab, net: LabNetwork, facts: HostFacts, opts: { allowSshUplink?: boolean }): Conflict[] {
   const out: Conflict[] = [];
   const nicName = net.uplink!;
   const nic = facts.links.find((l) => l.name === nicName);
@@ -136,7 +136,7 @@ function uplinkConflicts(lab: Lab, net: LabNetwork, facts: HostFacts): Conflict[
       hint: 'Wi-Fi NICs cannot be bridge ports (802.11 allows one MAC per station): use a wired NIC, or a NAT network (nat: true)',
     });
   }
-  if (facts.sshClient && !facts.allowSshUplink) {
+  if (facts.sshClient && !opts.allowSshUplink) {
     const r = routeFor(facts.sshClient, facts.routes);
     if (r?.dev === nicName) {
       out.push({

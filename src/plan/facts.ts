@@ -110,16 +110,14 @@ export interface HostFacts {
   otherLabs: OtherLabFact[];
   /** Absolute state dir of this lab, e.g. /var/lib/vlab/seed. */
   stateDir: string;
-  /** Root of all labs' state (VLAB_STATE_DIR or /var/lib/vlab). Filled in by the caller. */
+  /** Root of all labs' state (VLAB_STATE_DIR or /var/lib/vlab). */
   stateRoot: string;
-  /** Absolute paths of the files already in this lab's state dir (overlays, logs). Filled in by the caller. */
+  /** Absolute paths of the files already in this lab's state dir (overlays, logs). */
   stateFiles: string[];
-  /** Address of the SSH client this vlab runs under (from SSH_CONNECTION), if any. Filled in by the caller. */
+  /** Address of the SSH client this vlab runs under (from SSH_CONNECTION), if any. */
   sshClient?: string;
-  /** DHCP client daemons bound to uplink NICs (they move to the bridge with the NIC). Filled in by the caller. */
+  /** DHCP client daemons bound to uplink NICs (they move to the bridge with the NIC). */
   dhcpClients?: { ifname: string; argv: string[] }[];
-  /** The user said --yes: bridging the NIC that carries the SSH session is allowed. */
-  allowSshUplink?: boolean;
 }
 
 export function isImageProblem(x: ImageInfo | ImageProblem): x is ImageProblem {

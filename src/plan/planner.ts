@@ -9,6 +9,7 @@ import { hostActions } from './host-side.js';
 import { guestActions } from './guest-side.js';
 import { findConflicts } from './conflicts.js';
 import { labPaths } from './paths.js';
+import { waveOrder } from './waves.js';
 
 /** kvm or tcg, from the lab's accel setting and what the host can do. */
 export function chooseAccel(lab: Lab, facts: HostFacts): 'kvm' | 'tcg' {
@@ -17,8 +18,14 @@ export function chooseAccel(lab: Lab, facts: HostFacts): 'kvm' | 'tcg' {
   return facts.accel.kvm ? 'kvm' : 'tcg';
 }
 
-export async function planLab(lab: Lab, facts: HostFacts): Promise<Plan> {
-  const conflicts = findConflicts(lab, facts);
+/** What the user allowed on the command line that the plan depends on. */
+export interface PlanOptions {
+  /** `up --yes`: bridging the NIC that carries the SSH session is allowed. */
+  allowSshUplink?: boolean;
+}
+
+export async function planLab(lab: Lab, facts: HostFacts, opts: PlanOptions = {}): Promise<Plan> {
+  const conflicts = findConflicts(lab, facts, opts);
   const accel = chooseAccel(lab, facts);
   const hostSide = await hostActions(lab, facts);
   const actions = [...hostSide, ...(await guestActions(lab, facts, accel, conflicts, hostSide))];
@@ -31,19 +38,7 @@ export async function planLab(lab: Lab, facts: HostFacts): Promise<Plan> {
   return { lab: lab.name, stateDir: labPaths(facts.stateRoot, lab.name).dir, accel, actions, conflicts, notes };
 }
 
-/** Groups actions into waves: every action in a wave depends only on earlier waves (what may run in parallel). */
+/** The plan's actions in waves of ids: every action in a wave depends only on earlier waves (what may run in parallel). */
 export function waves(plan: Plan): string[][] {
-  const done = new Set<string>();
-  const left = [...plan.actions];
-  const out: string[][] = [];
-  while (left.length) {
-    const wave = left.filter((a) => a.dependsOn.every((d) => done.has(d)));
-    if (!wave.length) throw new Error(`dependency cycle among ${left.map((a) => a.id).join(', ')}`);
-    out.push(wave.map((a) => a.id));
-    for (const a of wave) {
-      done.add(a.id);
-      left.splice(left.indexOf(a), 1);
-    }
-  }
-  return out;
+  return waveOrder(plan.actions).map((w) => w.map((a) => a.id));
 }

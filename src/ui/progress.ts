@@ -3,18 +3,20 @@
  * --json), plain lines when stderr is not a terminal, nothing with --quiet.
  */
 import ora, { type Ora } from 'ora';
+import type { LabEvent, OnEvent, Progress } from '../apply/progress.js';
 
-export interface Progress {
-  /** Starts a phase (a spinner). */
-  phase(title: string): void;
-  /** Updates the current phase's text. */
-  update(text: string): void;
-  /** Ends the current phase as done, with a summary. */
-  succeed(text?: string): void;
-  /** Ends the current phase as failed. */
-  fail(text?: string): void;
-  /** A line of its own (e.g. one per guest). */
-  line(text: string): void;
+export type { Progress } from '../apply/progress.js';
+
+/** Renders the core's progress events (see createProgress for where and how). */
+export function renderEvents(opts: { quiet: boolean; stream?: NodeJS.WriteStream }): OnEvent {
+  const p = createProgress(opts);
+  return (e: LabEvent) => {
+    if (e.type === 'phase') p.phase(e.title);
+    else if (e.type === 'update') p.update(e.text);
+    else if (e.type === 'done') p.succeed(e.text);
+    else if (e.type === 'failed') p.fail(e.text);
+    else p.line(e.text);
+  };
 }
 
 export function createProgress(opts: { quiet: boolean; stream?: NodeJS.WriteStream }): Progress {

@@ -42,13 +42,21 @@ guests:
   g-cloud: { image: tiny, netconfig: cloud-init, interfaces: [ { network: net, address: 172.21.0.16 } ] }
 `;
 
-/** The lab parsed from `yaml` with IMAGES pointing at `dir`, and its one image over a real empty base file. */
+/** The lab parsed from `yaml` with IMAGES pointing at `dir` (and written to dir/vlab.yaml), and its one image over a real empty base file. */
 export function fakeLab(yaml: string, dir: string): { lab: Lab; images: Record<string, ImageInfo> } {
   const images = path.join(dir, 'images');
   fs.mkdirSync(path.join(images, 'tiny'), { recursive: true });
   const disk = path.join(images, 'tiny', 'disk.qcow2');
   fs.writeFileSync(disk, 'base\n');
-  const lab = parseLab(yaml.replaceAll('IMAGES', images), path.join(dir, 'vlab.yaml'));
+  for (const f of ['vmlinux', 'initrd.img']) fs.writeFileSync(path.join(images, 'tiny', f), '');
+  // The same image as an image folder, so the core's own image resolution finds exactly `tiny` below.
+  fs.writeFileSync(
+    path.join(images, 'tiny', 'image.yaml'),
+    'disk: disk.qcow2\nkernel: vmlinux\ninitrd: initrd.img\ncmdline: console=ttyS0 root=/dev/vda rw\nnetconfig: ifupdown\n',
+  );
+  const file = path.join(dir, 'vlab.yaml');
+  fs.writeFileSync(file, yaml.replaceAll('IMAGES', images));
+  const lab = parseLab(fs.readFileSync(file, 'utf8'), file);
   const tiny: ImageInfo = {
     name: 'tiny',
     disk,

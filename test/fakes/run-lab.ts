@@ -1,30 +1,21 @@
 /**
- * Drives the real apply and down steps against the fake Host: gathers facts through the fake's
- * ports, plans with the pure planner, applies with the journal in a temp state root, and replays
- * it for `down` the way a new vlab process would (state loaded from disk).
+ * Drives the real core (src/lab: plan, up, restore, down) against the fake Host, in a temp state
+ * root, the way the CLI does; every call after the first is "a new vlab process" (state loaded
+ * from disk). Image facts are cached under the temp folder (VLAB_CACHE_DIR), never the host's.
  */
 import path from 'node:path';
-import { gatherFacts } from '../../src/host/facts.js';
-import { gatherImageFacts } from '../../src/host/image-facts.js';
-import { ImageCache } from '../../src/host/image-cache.js';
-import { planLab } from '../../src/plan/planner.js';
-import { labPaths } from '../../src/plan/paths.js';
-import { StateStore, type LabState } from '../../src/state/store.js';
-import { applyUp, type UpReport } from '../../src/apply/up.js';
-import { applyDown, type DownReport } from '../../src/apply/down.js';
+import { loadLabFile } from '../../src/lab/lab-file.js';
+import { labPlan } from '../../src/lab/plan.js';
+import { labUp, type UpOutcome } from '../../src/lab/up.js';
+import { labRestore } from '../../src/lab/restore.js';
+import { labDown, type DownOutcome } from '../../src/lab/down.js';
 import type { Action, Plan } from '../../src/plan/types.js';
-import type { ImageInfo, Lab } from '../../src/spec/types.js';
-import type { Progress } from '../../src/ui/progress.js';
 import type { FakeHost } from './fake-host.js';
 
-/** Progress that prints nothing. */
-export const silent: Progress = { phase() {}, update() {}, succeed() {}, fail() {}, line() {} };
-
-/** The plan `up` would make now, and the guest addresses the fake agent reports after boot. */
-export async function planOn(fake: FakeHost, lab: Lab, images: Record<string, ImageInfo>, root: string): Promise<Plan> {
-  const facts = await gatherFacts(lab, fake.host, root, images);
-  facts.imageFacts = await gatherImageFacts(lab, images, fake.host, new ImageCache(path.join(root, '..', 'cache')));
-  const plan = await planLab(lab, facts);
+/** The plan `up` would make now; the fake agent is told the guest addresses it reports after boot. */
+export async function planOn(fake: FakeHost, file: string, root: string): Promise<Plan> {
+  process.env.VLAB_CACHE_DIR = path.join(root, '..', 'cache');
+  const plan = await labPlan({ loaded: loadLabFile(file), host: fake.host, root });
   for (const a of plan.actions) {
     if (a.details.kind !== 'guest.ready') continue;
     for (const nic of a.details.interfaces)
@@ -33,18 +24,19 @@ export async function planOn(fake: FakeHost, lab: Lab, images: Record<string, Im
   return plan;
 }
 
-/** `vlab up`'s apply step over `plan`; onRecorded sees each journal record before its change. */
-export async function upOn(fake: FakeHost, lab: Lab, plan: Plan, root: string, onRecorded?: (a: Action) => void): Promise<UpReport> {
-  const store = new StateStore(labPaths(root, lab.name));
-  const now = new Date().toISOString();
-  const state: LabState = store.load() ?? { version: 1, lab: lab.name, labFile: '/labs/vlab.yaml', accel: plan.accel, createdAt: now, updatedAt: now, spec: lab, entries: [] };
-  return applyUp({ lab, plan, host: fake.host, store, state, progress: silent, readyTimeoutSec: 5, uplinkTimeoutSec: 5, ...(onRecorded ? { onRecorded } : {}) });
+const TIMEOUTS = { readyTimeoutSec: 5, uplinkTimeoutSec: 5 };
+
+/** `vlab up -f file`; onRecorded sees each journal record before its change. */
+export async function upOn(fake: FakeHost, file: string, root: string, onRecorded?: (a: Action) => void): Promise<UpOutcome> {
+  return labUp({ loaded: loadLabFile(file), host: fake.host, root, ...TIMEOUTS, ...(onRecorded ? { onRecorded } : {}) });
 }
 
-/** `vlab down` as a new process: the state as saved on disk; undefined when there is none. */
-export async function downOn(fake: FakeHost, labName: string, root: string): Promise<DownReport | undefined> {
-  const store = new StateStore(labPaths(root, labName));
-  const state = store.load();
-  if (!state) return undefined;
-  return applyDown(fake.host, store, state, { progress: silent, forwardingNeededElsewhere: false });
+/** `vlab restore LAB`: up of the lab as recorded in its state. */
+export async function restoreOn(fake: FakeHost, lab: string, root: string): Promise<UpOutcome> {
+  return labRestore({ lab, host: fake.host, root, ...TIMEOUTS });
+}
+
+/** `vlab down LAB`. */
+export async function downOn(fake: FakeHost, lab: string, root: string): Promise<DownOutcome> {
+  return labDown({ lab, host: fake.host, root });
 }

@@ -51,6 +51,8 @@ test('gatherFacts: libvirt and iptables failures become facts, not throws', asyn
     iptables: { rules: fail, policy: fail, tables: fail },
     libvirt: { listNetworks: fail, listDomains: fail },
     qemuImg: { info: fail },
+    files: { list: (dir: string) => (dir === path.join(root, 'self') ? [path.join(dir, 'lab.json')] : []) },
+    processes: { dhcpClients: () => [] },
   } as unknown as Host;
   const f = await gatherFacts(lab(), host, root);
   assert.equal(f.ipForward, true);
@@ -59,6 +61,10 @@ test('gatherFacts: libvirt and iptables failures become facts, not throws', asyn
   assert.equal(f.libvirt.error, 'error: failed to connect to the hypervisor');
   assert.deepEqual(f.iptables, { available: false, natPostrouting: [], forward: [], forwardPolicy: 'unknown' });
   assert.equal(f.stateDir, path.join(root, 'self'));
+  assert.equal(f.stateRoot, root);
+  assert.deepEqual(f.stateFiles, [path.join(root, 'self', 'lab.json')]);
+  assert.deepEqual(f.dhcpClients, []);
+  assert.equal(f.sshClient, undefined);
   assert.deepEqual(
     f.otherLabs.map((l) => l.name),
     ['other', 'partial'],

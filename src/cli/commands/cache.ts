@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ImageCache, cacheRoot } from '../../host/image-cache.js';
+import { cacheRoot, labCacheClear, labCacheList } from '../../lab/image-cache.js';
 
 export function registerCache(program: Command): void {
   const cache = program.command('cache').description('the image facts vlab keeps (root route, stack, kernel), one entry per image identity');
@@ -8,9 +8,9 @@ export function registerCache(program: Command): void {
     .description(`list the cached image facts (${cacheRoot()})`)
     .option('--json', 'print them as JSON')
     .action((opts: { json?: boolean }) => {
-      const entries = new ImageCache().list();
+      const { root, entries } = labCacheList();
       if (opts.json) return void process.stdout.write(JSON.stringify(entries, null, 2) + '\n');
-      if (!entries.length) return void process.stdout.write(`no cached image facts in ${cacheRoot()}\n`);
+      if (!entries.length) return void process.stdout.write(`no cached image facts in ${root}\n`);
       for (const e of entries) {
         const route = e.route.kind === 'direct' ? `direct ${e.route.fs}${e.route.partition ? ` partition ${e.route.partition}` : ''}` : `libguestfs (${e.route.reason})`;
         process.stdout.write(`${e.identity.path}  ${route}  stack: ${e.stack?.stack ?? '-'}  kernel: ${e.boot?.kernel ?? '-'}\n`);
@@ -21,7 +21,7 @@ export function registerCache(program: Command): void {
     .description('remove every cached entry (the next plan or up reads the images again)')
     .option('--json', 'print the result as JSON')
     .action((opts: { json?: boolean }) => {
-      const n = new ImageCache().clear();
-      process.stdout.write(opts.json ? JSON.stringify({ cleared: n }) + '\n' : `cleared ${n} cached image fact${n === 1 ? '' : 's'} from ${cacheRoot()}\n`);
+      const { root, cleared: n } = labCacheClear();
+      process.stdout.write(opts.json ? JSON.stringify({ cleared: n }) + '\n' : `cleared ${n} cached image fact${n === 1 ? '' : 's'} from ${root}\n`);
     });
 }

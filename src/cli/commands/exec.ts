@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { createHostFromCommand, globals } from '../options.js';
-import { labNameFrom, requireState } from '../lab-state.js';
-import { domainName } from '../../render/domain-xml.js';
-import { HostError, UsageError } from '../../errors.js';
-import { sshKeysOf } from '../../host/lab-exec.js';
+import { createHostFromCommand, globals, secondsOption } from '../options.js';
+import { labNameFrom } from '../lab-state.js';
+import { stateRootFromEnv } from '../context.js';
+import { labExec } from '../../lab/exec.js';
 
 export function registerExec(program: Command): void {
   program
@@ -13,20 +12,19 @@ export function registerExec(program: Command): void {
     .option('--timeout <seconds>', 'kill the command after this long', '60')
     .option('--json', 'print {exitCode, stdout, stderr} as JSON')
     .option('-i, --stdin', "send vlab's standard input (text, read to its end) to the command")
-    .action(async (guestName: string, argv: string[], opts: { lab?: string; timeout: string; json?: boolean; stdin?: boolean }, cmd: Command) => {
+    .action(async (guest: string, argv: string[], opts: { lab?: string; timeout: string; json?: boolean; stdin?: boolean }, cmd: Command) => {
       const g = globals(cmd);
-      const timeoutSec = Number(opts.timeout);
-      if (!Number.isFinite(timeoutSec) || timeoutSec <= 0) throw new UsageError(`--timeout must be a positive number of seconds, not '${opts.timeout}'`);
-      const { state } = requireState(labNameFrom(opts.lab, g));
-      const guest = state.spec.guests.find((x) => x.name === guestName);
-      if (!guest) throw new UsageError(`lab '${state.lab}' has no guest '${guestName}'`, `guests: ${state.spec.guests.map((x) => x.name).join(', ')}`);
-      const host = createHostFromCommand(g);
-      const dom = domainName(state.spec, guest);
-      const st = await host.libvirt.domainState(dom);
-      if (st !== 'running') throw new HostError(`guest '${guestName}' is not running (libvirt state: ${st})`, 'run `vlab up` to start it');
-      const exec = host.labExec(sshKeysOf(state.entries));
+      const timeoutMs = secondsOption('--timeout', opts.timeout) * 1000;
       const stdin = opts.stdin ? await readStdin() : undefined;
-      const r = await exec.exec(dom, argv, { timeoutMs: timeoutSec * 1000, ...(stdin !== undefined ? { stdin } : {}) });
+      const r = await labExec({
+        lab: labNameFrom(opts.lab, g),
+        guest,
+        argv,
+        host: createHostFromCommand(g),
+        root: stateRootFromEnv(),
+        timeoutMs,
+        ...(stdin !== undefined ? { stdin } : {}),
+      });
       if (opts.json) process.stdout.write(JSON.stringify(r) + '\n');
       else {
         process.stdout.write(r.stdout);

@@ -3,16 +3,15 @@
  * See docs/persistence.md.
  */
 import type { Command } from 'commander';
-import { createHostFromCommand, globals } from '../options.js';
-import { labNameFrom, requireState } from '../lab-state.js';
-import type { LoadedLab } from '../context.js';
-import { acquireLock } from '../../state/lock.js';
-import { removePersist } from '../../apply/persist.js';
+import { createHostFromCommand, globals, persistModeOption, secondsOption } from '../options.js';
+import { labNameFrom } from '../lab-state.js';
+import { stateRootFromEnv } from '../context.js';
+import { printPersist, printUp } from '../reports.js';
+import { renderEvents } from '../../ui/progress.js';
 import { PERSIST_MODES } from '../../persist/plan-persist.js';
-import { bringUp } from '../../lab/up.js';
-import { persist, persistModeOption } from '../../lab/persist.js';
+import { labPersist, labUnpersist } from '../../lab/persist.js';
+import { labRestore } from '../../lab/restore.js';
 
-/** The mode of `--persist[=MODE]` / `--mode MODE`: true (flag alone) means systemd. */
 export function registerPersist(program: Command): void {
   program
     .command('persist [lab]')
@@ -22,7 +21,8 @@ export function registerPersist(program: Command): void {
     .action(async (labArg: string | undefined, opts: { mode: string; json?: boolean }, cmd: Command) => {
       const g = globals(cmd);
       const mode = persistModeOption(opts.mode)!;
-      await persist(labNameFrom(labArg, g), mode, g, { lock: true, ...(opts.json ? { json: true } : {}) });
+      const p = await labPersist({ lab: labNameFrom(labArg, g), host: createHostFromCommand(g), root: stateRootFromEnv(), mode, lock: true });
+      printPersist(p, g, opts);
     });
 
   program
@@ -31,14 +31,10 @@ export function registerPersist(program: Command): void {
     .action(async (labArg: string | undefined, _opts: unknown, cmd: Command) => {
       const g = globals(cmd);
       const lab = labNameFrom(labArg, g);
-      const { store, state } = requireState(lab);
-      acquireLock(store.paths.lock, lab);
-      const was = state.persist;
-      const host = createHostFromCommand(g);
-      const removed = await removePersist(host, store, state);
+      const r = await labUnpersist({ lab, host: createHostFromCommand(g), root: stateRootFromEnv() });
       if (g.quiet) return;
-      if (!was && !removed.length) process.stdout.write(`Lab '${lab}' was not persisted; nothing to do.\n`);
-      else process.stdout.write([`Lab '${lab}' is no longer persisted (it stays up).`, ...removed.map((l) => `  ${l}`)].join('\n') + '\n');
+      if (!r.wasPersisted) process.stdout.write(`Lab '${lab}' was not persisted; nothing to do.\n`);
+      else process.stdout.write([`Lab '${lab}' is no longer persisted (it stays up).`, ...r.removed.map((l) => `  ${l}`)].join('\n') + '\n');
     });
 
   program
@@ -48,9 +44,15 @@ export function registerPersist(program: Command): void {
     .option('--json', 'print the result as JSON on stdout')
     .action(async (labArg: string | undefined, opts: { timeout: string; json?: boolean }, cmd: Command) => {
       const g = globals(cmd);
-      const { state } = requireState(labNameFrom(labArg, g));
-      // The lab as recorded: the lab file may have changed or be gone.
-      const loaded: LoadedLab = { lab: state.spec, text: '', file: state.labFile, declaredImages: state.spec.images.map((i) => i.name) };
-      await bringUp(loaded, g, { timeout: opts.timeout, ...(opts.json ? { json: true } : {}) });
+      const readyTimeoutSec = secondsOption('--timeout', opts.timeout);
+      const up = await labRestore({
+        lab: labNameFrom(labArg, g),
+        host: createHostFromCommand(g),
+        root: stateRootFromEnv(),
+        readyTimeoutSec,
+        uplinkTimeoutSec: 20,
+        onEvent: renderEvents({ quiet: !!g.quiet || !!opts.json }),
+      });
+      printUp(up, g, opts);
     });
 }

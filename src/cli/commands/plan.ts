@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { createHostFromCommand, globals } from '../options.js';
-import { factsFor, loadLab } from '../context.js';
-import { planLab } from '../../plan/planner.js';
+import { sshClientFromEnv, stateRootFromEnv } from '../context.js';
 import { formatPlan, planToJson } from '../format-plan.js';
+import { loadLabFile } from '../../lab/lab-file.js';
+import { labPlan } from '../../lab/plan.js';
 
 export function registerPlan(program: Command): void {
   program
@@ -11,9 +12,8 @@ export function registerPlan(program: Command): void {
     .option('--json', 'print the plan as JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const g = globals(cmd);
-      const loaded = loadLab(g);
-      const host = createHostFromCommand(g, true);
-      const plan = await planLab(loaded.lab, await factsFor(loaded, host));
+      const ssh = sshClientFromEnv();
+      const plan = await labPlan({ loaded: loadLabFile(g.file), host: createHostFromCommand(g, true), root: stateRootFromEnv(), ...(ssh ? { sshClient: ssh } : {}) });
       process.stdout.write((opts.json ? JSON.stringify(planToJson(plan), null, 2) : formatPlan(plan, { verbose: !!g.verbose })) + '\n');
       if (plan.conflicts.length) process.exitCode = 3;
     });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { createHostFromCommand, globals } from '../options.js';
-import { loadLab, resolveLabImages } from '../context.js';
+import { loadLabFile, resolveLabImages } from '../../lab/lab-file.js';
 
 export function registerValidate(program: Command): void {
   program
@@ -9,8 +9,8 @@ export function registerValidate(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const g = globals(cmd);
-      const loaded = loadLab(g);
-      await resolveLabImages(loaded, createHostFromCommand(g));
+      const loaded = loadLabFile(g.file);
+      await resolveLabImages(loaded, createHostFromCommand(g, true));
       const { lab } = loaded;
       if (opts.json) process.stdout.write(JSON.stringify({ ok: true, lab: lab.name, file: loaded.file, problems: [] }) + '\n');
       else

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
-import { createHostFromCommand, globals } from '../options.js';
-import { labNameFrom, requireState } from '../lab-state.js';
-import { sshKeysOf } from '../../host/lab-exec.js';
-import { runVerify, type VerifyCliOptions } from '../../lab/verify.js';
+import { createHostFromCommand, globals, secondsOption } from '../options.js';
+import { labNameFrom } from '../lab-state.js';
+import { stateRootFromEnv } from '../context.js';
+import { printVerify } from '../reports.js';
+import { requireState } from '../../lab/state.js';
+import { labVerify } from '../../lab/verify.js';
 
 export function registerVerify(program: Command): void {
   program
@@ -11,10 +13,12 @@ export function registerVerify(program: Command): void {
     .option('--json', 'print results as JSON on stdout')
     .option('--junit <file>', 'write JUnit XML (one testcase per check)')
     .option('--ping-timeout <seconds>', 'deadline of each ping', '2')
-    .action(async (labArg: string | undefined, opts: VerifyCliOptions, cmd: Command) => {
+    .action(async (labArg: string | undefined, opts: { json?: boolean; junit?: string; pingTimeout: string }, cmd: Command) => {
       const g = globals(cmd);
-      const { state } = requireState(labNameFrom(labArg, g));
+      const pingTimeoutSec = secondsOption('--ping-timeout', opts.pingTimeout);
+      const { state } = requireState(stateRootFromEnv(), labNameFrom(labArg, g));
       const host = createHostFromCommand(g);
-      await runVerify(state.spec, host, host.labExec(sshKeysOf(state.entries)), opts, g);
+      const v = await labVerify({ lab: state.spec, host, journal: state.entries, pingTimeoutSec });
+      printVerify(state.spec, v, g, opts);
     });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { createHostFromCommand, globals } from '../options.js';
-import { watchdog } from '../../apply/uplink.js';
+import { watchdog } from '../../lab/watchdog.js';
 
 /** Internal: the detached uplink watchdog `vlab up` starts (not for people). */
 export function registerWatchdog(program: Command): void {

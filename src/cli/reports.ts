@@ -1,0 +1,56 @@
+/** How commands print the core's outcomes: text for people, JSON for scripts, JUnit for CI. */
+import fs from 'node:fs';
+import type { Lab } from '../spec/types.js';
+import type { UpOutcome } from '../lab/up.js';
+import type { VerifyOutcome } from '../lab/verify.js';
+import type { PersistOutcome } from '../lab/persist.js';
+import { renderMatrix } from '../verify/report-matrix.js';
+import { renderJson } from '../verify/report-json.js';
+import { toJunit } from '../verify/report-junit.js';
+import { renderSummaryTable } from './summary-table.js';
+import { ExitCode } from './exit-codes.js';
+import type { GlobalOptions } from './context.js';
+
+function out(text: string): void {
+  process.stdout.write(text);
+}
+
+/** `up`'s result: a line, the stack per guest and the guest table; or one JSON document. */
+export function printUp(o: UpOutcome, g: GlobalOptions, opts: { json?: boolean }): void {
+  if (!o.report) {
+    if (opts.json) out(JSON.stringify({ lab: o.lab, changed: 0, upToDate: true }) + '\n');
+    else if (!g.quiet) out(`Lab '${o.lab}' is up; nothing to change.\n`);
+    return;
+  }
+  const r = o.report;
+  if (opts.json) {
+    out(JSON.stringify({ lab: o.lab, changed: r.changed, seconds: o.seconds, phases: r.phases, guests: r.ready, stacks: r.stacks }, null, 2) + '\n');
+    return;
+  }
+  if (g.quiet) return;
+  out(`\nLab '${o.lab}' is up (${r.changed} changes in ${o.seconds.toFixed(1)}s, ${o.plan.accel}).\n`);
+  for (const [guest, stack] of Object.entries(r.stacks)) out(`  ${guest}: network configuration for ${stack}\n`);
+  out(renderSummaryTable(o.spec, r.ready, o.paths) + '\n');
+}
+
+/** `verify`'s result: the matrix (or JSON), JUnit when asked; exit code 1 when a check failed. */
+export function printVerify(lab: Lab, v: VerifyOutcome, g: GlobalOptions, opts: { json?: boolean; junit?: string }): void {
+  if (opts.junit) fs.writeFileSync(opts.junit, toJunit(lab, v.results, v.seconds));
+  if (opts.json) out(renderJson(lab, v.results));
+  else if (!g.quiet) out(renderMatrix(lab, v.results, { color: process.stdout.isTTY === true }) + `\n(${v.seconds.toFixed(1)}s)\n`);
+  if (!v.ok) process.exitCode = ExitCode.verifyFailed;
+}
+
+/** `persist`'s result: what was made and removed, and notes. */
+export function printPersist(p: PersistOutcome, g: GlobalOptions, opts: { json?: boolean }): void {
+  if (opts.json) {
+    out(JSON.stringify({ lab: p.lab, persisted: p.mode, made: p.made, removed: p.removed, notes: p.notes }, null, 2) + '\n');
+    return;
+  }
+  if (g.quiet) return;
+  const lines: string[] = [`Lab '${p.lab}' is persisted (${p.mode}): it comes back after a reboot.`];
+  for (const l of p.removed) lines.push(`  removed: ${l}`);
+  for (const l of p.made) lines.push(`  ${l}`);
+  for (const n of p.notes) lines.push(`  note: ${n}`);
+  out(lines.join('\n') + '\n');
+}

@@ -1,0 +1,33 @@
+/** `down`: lock, then replay the lab's journal in reverse. Works from the state alone; prints nothing. */
+import type { Host } from '../host/index.js';
+import { acquireLock } from '../state/lock.js';
+import { readLabSummaries } from '../state/store.js';
+import { applyDown } from '../apply/down.js';
+import { eventProgress, type OnEvent } from '../apply/progress.js';
+import { storeFor } from './state.js';
+
+export interface DownRequest {
+  lab: string;
+  host: Host;
+  root: string;
+  onEvent?: OnEvent;
+}
+
+export interface DownOutcome {
+  lab: string;
+  /** False when the lab had no state (nothing was done). */
+  wasUp: boolean;
+  undone: string[];
+  failed: { id: string; error: string }[];
+}
+
+export async function labDown(req: DownRequest): Promise<DownOutcome> {
+  const store = storeFor(req.root, req.lab);
+  acquireLock(store.paths.lock, req.lab);
+  const state = store.load();
+  if (!state) return { lab: req.lab, wasUp: false, undone: [], failed: [] };
+  // Another lab that is up and needs ip_forward keeps it on.
+  const forwardingNeededElsewhere = readLabSummaries(req.root, req.lab).some((s) => s.needsForwarding);
+  const report = await applyDown(req.host, store, state, { progress: eventProgress(req.onEvent), forwardingNeededElsewhere });
+  return { lab: req.lab, wasUp: true, ...report };
+}

@@ -1,0 +1,22 @@
+/** `plan`: the facts of the host, read-only, and the pure planner's plan for the lab. */
+import type { Host } from '../host/index.js';
+import { gatherFacts } from '../host/facts.js';
+import { planLab, type PlanOptions } from '../plan/planner.js';
+import type { Plan } from '../plan/types.js';
+import { resolveLabImages, type LoadedLab } from './lab-file.js';
+
+export interface PlanRequest extends PlanOptions {
+  loaded: LoadedLab;
+  host: Host;
+  /** Root of all labs' state. */
+  root: string;
+  /** The SSH client this vlab runs under, if any (the uplink check of the planner). */
+  sshClient?: string;
+}
+
+/** Gathers the facts and plans; changes nothing on the host. */
+export async function labPlan(req: PlanRequest): Promise<Plan> {
+  const images = await resolveLabImages(req.loaded, req.host);
+  const facts = await gatherFacts(req.loaded.lab, req.host, req.root, { images, ...(req.sshClient ? { sshClient: req.sshClient } : {}) });
+  return planLab(req.loaded.lab, facts, { ...(req.allowSshUplink ? { allowSshUplink: true } : {}) });
+}

@@ -1,0 +1,109 @@
+/** `status` and `ls`: a lab as the host sees it now, and the labs that are up. Read-only; prints nothing. */
+import type { Host } from '../host/index.js';
+import { sshKeysOf } from '../host/lab-exec.js';
+import { domainName } from '../render/domain-xml.js';
+import { libvirtNetworkName } from '../render/network-xml.js';
+import { consoleLogPath } from '../plan/paths.js';
+import { parseGuestNics } from '../apply/guest-addresses.js';
+import { listLabs } from '../state/store.js';
+import { requireState, storeFor } from './state.js';
+
+export interface NetworkStatus {
+  name: string;
+  bridge: string;
+  bridgePresent: boolean;
+  cidr: string | null;
+  gateway: string | null;
+  gatewayPresent: boolean;
+  nat: boolean;
+  uplink: string | null;
+  libvirtNetwork: 'active' | 'inactive' | 'missing';
+}
+
+export interface GuestStatus {
+  name: string;
+  domain: string;
+  state: string;
+  exec: string;
+  addresses: string[];
+  console: string;
+}
+
+export interface LabStatus {
+  lab: string;
+  labFile: string;
+  accel: string;
+  createdAt: string;
+  persisted: string | null;
+  /** Every bridge, gateway address and libvirt network the lab needs is there. */
+  hostSideInPlace: boolean;
+  networks: NetworkStatus[];
+  guests: GuestStatus[];
+}
+
+export async function labStatus(req: { lab: string; host: Host; root: string }): Promise<LabStatus> {
+  const { state, store } = requireState(req.root, req.lab);
+  const { host } = req;
+  const lab = state.spec;
+  const [links, addrs, lvNets] = await Promise.all([host.ip.listLinks(), host.ip.listAddresses(), host.libvirt.listNetworks()]);
+  const networks = lab.networks.map((n): NetworkStatus => {
+    const lv = lvNets.find((x) => x.name === libvirtNetworkName(lab, n));
+    return {
+      name: n.name,
+      bridge: n.bridge,
+      bridgePresent: links.some((l) => l.name === n.bridge),
+      cidr: n.cidr ?? null,
+      gateway: n.gateway ?? null,
+      gatewayPresent: !n.gateway || addrs.some((a) => a.ifname === n.bridge && a.cidr.startsWith(`${n.gateway}/`)),
+      nat: n.nat,
+      uplink: n.uplink ?? null,
+      libvirtNetwork: lv ? (lv.active ? 'active' : 'inactive') : 'missing',
+    };
+  });
+  const exec = host.labExec(sshKeysOf(state.entries));
+  const guests = await Promise.all(
+    lab.guests.map(async (guest): Promise<GuestStatus> => {
+      const dom = domainName(lab, guest);
+      const st = await host.libvirt.domainState(dom);
+      let addresses: string[] = [];
+      if (st === 'running') {
+        const r = await exec.exec(dom, ['/bin/sh', '-c', 'ip -o link; ip -o -4 addr'], { timeoutMs: 5000 }).catch(() => undefined);
+        if (r?.exitCode === 0) addresses = parseGuestNics(r.stdout).flatMap((n) => n.addresses.filter((a) => !a.startsWith('127.')));
+      }
+      return { name: guest.name, domain: dom, state: st, exec: exec.transport(dom), addresses, console: consoleLogPath(store.paths, guest.name) };
+    }),
+  );
+  return {
+    lab: state.lab,
+    labFile: state.labFile,
+    accel: state.accel,
+    createdAt: state.createdAt,
+    persisted: state.persist ?? null,
+    hostSideInPlace: !networks.some((n) => !n.bridgePresent || !n.gatewayPresent || n.libvirtNetwork !== 'active'),
+    networks,
+    guests,
+  };
+}
+
+export interface LabListing {
+  name: string;
+  guests: string[];
+  networks: string[];
+  createdAt: string;
+  labFile: string;
+  /** Why the lab's state cannot be read, and the way out (the other fields are then empty). */
+  error?: { message: string; fix?: string };
+}
+
+/** The labs with state under root; one whose state cannot be read is listed with its error. */
+export function labList(root: string): LabListing[] {
+  return listLabs(root).map((name) => {
+    try {
+      const s = storeFor(root, name).load()!;
+      return { name, guests: s.spec.guests.map((x) => x.name), networks: s.spec.networks.map((n) => n.cidr ?? n.bridge), createdAt: s.createdAt, labFile: s.labFile };
+    } catch (e) {
+      const hint = (e as { hint?: string }).hint;
+      return { name, guests: [], networks: [], createdAt: '', labFile: '', error: { message: (e as Error).message, ...(hint ? { fix: hint } : {}) } };
+    }
+  });
+}
