@@ -5,6 +5,7 @@ import type { Action } from '../plan/types.js';
 import { BugError } from '../errors.js';
 import { attachUplink } from './uplink.js';
 import { makeSshKeys } from './ssh-keys.js';
+import { makePersistFile } from './persist-entries.js';
 
 export interface DoContext {
   lab: string;
@@ -65,6 +66,13 @@ export async function doAction(host: Host, action: Action, ctx: DoContext): Prom
     }
     case 'ssh.keys':
       await makeSshKeys(host, d, ctx.lab);
+      return;
+    case 'persist.file':
+      makePersistFile(host, d);
+      return;
+    case 'persist.autostart':
+      if (d.object === 'network') await host.libvirt.setNetworkAutostart(d.name, true);
+      else await host.libvirt.setDomainAutostart(d.name, true);
       return;
     case 'guest.config':
     case 'guest.ready':

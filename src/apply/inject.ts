@@ -14,12 +14,17 @@ import { SEED_ISO_LABEL } from '../render/netconfig/cloud-init.js';
 import { labHosts } from '../render/hosts.js';
 import type { DiskJob } from '../host/disks/types.js';
 import type { LabSshKeys } from '../host/lab-exec.js';
-import { sshMaterialFor } from './ssh-keys.js';
+import { sshSlotValuesFor } from './ssh-keys.js';
+import { fillSlots } from '../render/slots.js';
+import { slotMaterial } from '../render/ssh-files.js';
+import type { GuestFile } from '../render/files.js';
 
 /**
  * Returns the stack used per guest: `stacks` with the evidence when it was detected (for
- * messages), `kinds` the bare stack (for looking up rendered file paths). Guests reached over
- * SSH get their files rendered again here with the real keys (the plan shows placeholders).
+ * messages), `kinds` the bare stack (for looking up rendered file paths). The planned files are
+ * written as they are, their slots (SSH key material made by ssh.keys) filled byte for byte;
+ * nothing is rendered here, except for a guest whose stack only the libguestfs session can tell
+ * (`detect`: its files are rendered once that session has found the stack, slots filled alike).
  */
 export async function injectConfig(
   host: Host,
@@ -39,8 +44,9 @@ export async function injectConfig(
     // Found in the image at plan time: say so, with what showed it (as the apply-time detection does).
     const found = /^detected in the image: (.*)$/.exec(d.stackSource);
     stacks[d.guest] = found ? `${d.stack} (detected: ${found[1]})` : d.stack;
-    const ssh = host.dryRun ? undefined : sshMaterialFor(host, sshKeys, d.guest);
-    const files = ssh && !d.detect ? guestEdits({ lab, guest, hosts, ssh }, d.stack as GuestEdits['stack']).files : d.files;
+    const values = d.slots?.length && !host.dryRun ? sshSlotValuesFor(host, sshKeys, d.guest) : {};
+    const fill = (files: GuestFile[]): GuestFile[] => (d.slots?.length ? files.map((f) => ({ ...f, content: fillSlots(f.content, values) })) : files);
+    const files = host.dryRun ? d.files : fill(d.files);
     if (d.stack !== 'auto') kinds[d.guest] = d.stack as Exclude<NetconfigKind, 'auto'>;
     if (d.target === 'seed-iso') {
       if (!d.seedIso) throw new Error(`inject: ${d.guest} has no seed ISO path`);
@@ -57,10 +63,10 @@ export async function injectConfig(
             `set netconfig: on guests.${d.guest} (one of ${SUPPORTED_NETCONFIG.join(', ')}) or in the image's image.yaml`,
           );
         }
-        const edits: GuestEdits = guestEdits({ lab, guest, hosts, ...(ssh ? { ssh } : {}) }, detected.stack);
+        const edits: GuestEdits = guestEdits({ lab, guest, hosts, ...(d.slots?.length ? { ssh: slotMaterial(d.guest) } : {}) }, detected.stack);
         stacks[d.guest] = `${detected.stack} (detected: ${detected.evidence.join(', ')})`;
         kinds[d.guest] = detected.stack;
-        return { files: edits.files, remove: edits.remove, links: edits.links };
+        return { files: fill(edits.files), remove: edits.remove, links: edits.links };
       };
     }
     jobs.push(job);

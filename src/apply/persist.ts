@@ -1,11 +1,10 @@
 /**
  * `vlab persist` / `vlab unpersist`: makes a lab come back after a reboot (a systemd unit running
  * `vlab restore`, or the seed write-up's ifupdown stanzas and iptables-restore file) and takes
- * that away again. Every file and autostart mark is a journal entry recorded BEFORE it is made,
- * so `vlab down` removes them through the normal undo path.
+ * that away again. Every file and autostart mark is an action run through up's recorded-action
+ * loop (journal entry BEFORE the change, src/apply/recorded.ts) and doAction, so `vlab down`
+ * removes them through the normal undo path. Every file access goes through the files port.
  */
-import fs from 'node:fs';
-import { writeFileAtomic } from '../host/atomic-write.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Host } from '../host/index.js';
@@ -14,7 +13,9 @@ import type { LabState, StateStore } from '../state/store.js';
 import { HostError } from '../errors.js';
 import { isVlabFile } from '../persist/marker.js';
 import { persistDirs, planPersist, type PersistMode } from '../persist/plan-persist.js';
-import { undoPersistAutostart, undoPersistFile } from './persist-undo.js';
+import { undoPersistAutostart, undoPersistFile } from './persist-entries.js';
+import { runRecorded } from './recorded.js';
+import { doAction } from './do-action.js';
 
 export interface PersistOptions {
   /** Absolute state root (VLAB_STATE_DIR) and libvirt URI, written into the systemd unit. */
@@ -40,10 +41,10 @@ export function defaultVlabJs(): string {
 }
 
 /** `dirs` and their ancestors that do not exist (each once). */
-function missingDirs(dirs: string[]): string[] {
+function missingDirs(host: Host, dirs: string[]): string[] {
   const out = new Set<string>();
   for (const dir of dirs) {
-    for (let d = dir; d !== path.dirname(d) && !fs.existsSync(d); d = path.dirname(d)) out.add(d);
+    for (let d = dir; d !== path.dirname(d) && !host.files.exists(d); d = path.dirname(d)) out.add(d);
   }
   return [...out];
 }
@@ -52,26 +53,14 @@ function isPersistEntry(kind: string): boolean {
   return kind === 'persist.file' || kind === 'persist.autostart';
 }
 
-/** Replaces `file` by a symlink to `target` atomically. */
-function symlinkExact(file: string, target: string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  fs.rmSync(tmp, { force: true });
-  fs.symlinkSync(target, tmp);
-  fs.renameSync(tmp, file);
-}
-
 /** Refuses (before any change) to overwrite a file or symlink vlab did not write for this lab. */
-function preflight(actions: Action[], lab: string): void {
+function preflight(host: Host, actions: Action[], lab: string): void {
   for (const a of actions) {
     const d = a.details;
     if (d.kind !== 'persist.file') continue;
-    let st: fs.Stats;
-    try {
-      st = fs.lstatSync(d.path);
-    } catch {
-      continue;
-    }
-    const ours = d.link !== undefined ? st.isSymbolicLink() && fs.readlinkSync(d.path) === d.link : st.isFile() && isVlabFile(fs.readFileSync(d.path, 'utf8'), lab);
+    const st = host.files.stat(d.path);
+    if (!st) continue;
+    const ours = d.link !== undefined ? st.target === d.link : st.type === 'file' && isVlabFile(host.files.read(d.path), lab);
     if (!ours)
       throw new HostError(
         `${d.path} exists and was not written by vlab for lab '${lab}'; not overwriting it`,
@@ -92,7 +81,7 @@ async function undoEntries(host: Host, store: StateStore, state: LabState, keep:
   for (const e of todo) {
     try {
       const d = e.details;
-      if (d.kind === 'persist.file') removed.push(undoPersistFile(d, state.lab));
+      if (d.kind === 'persist.file') removed.push(undoPersistFile(host, d, state.lab));
       else if (d.kind === 'persist.autostart') removed.push(await undoPersistAutostart(host, d, state.lab));
       await store.forget(state, e.id);
     } catch (err) {
@@ -106,29 +95,29 @@ async function undoEntries(host: Host, store: StateStore, state: LabState, keep:
 export async function applyPersist(host: Host, store: StateStore, state: LabState, mode: PersistMode, opts: PersistOptions): Promise<PersistReport> {
   const say = opts.say ?? (() => {});
   const lab = state.lab;
-  if (mode === 'ifupdown' && !['/usr/sbin/ifup', '/sbin/ifup'].some((p) => fs.existsSync(p))) {
+  if (mode === 'ifupdown' && !['/usr/sbin/ifup', '/sbin/ifup'].some((p) => host.files.exists(p))) {
     throw new HostError('ifupdown is not installed: nothing would read /etc/network/interfaces.d at boot', 'apt-get install ifupdown, or use `--mode systemd`');
   }
   const vlabJs = opts.vlabJs ?? defaultVlabJs();
-  if (mode === 'systemd' && !fs.existsSync(vlabJs))
+  if (mode === 'systemd' && !host.files.exists(vlabJs))
     throw new HostError(`${vlabJs} does not exist; the unit could not run vlab`, 'run vlab from its checkout (npm link) and persist again');
   const plan = planPersist(state, mode, {
     node: opts.node ?? process.execPath,
     vlabJs,
     stateRoot: opts.stateRoot,
     uri: opts.uri,
-    missingDirs: missingDirs(persistDirs(lab, mode)),
+    missingDirs: missingDirs(host, persistDirs(lab, mode)),
   });
   const notes = [...plan.notes];
   if (mode === 'ifupdown') {
-    const main = fs.existsSync('/etc/network/interfaces') ? fs.readFileSync('/etc/network/interfaces', 'utf8') : '';
+    const main = host.files.exists('/etc/network/interfaces') ? host.files.read('/etc/network/interfaces') : '';
     if (!/^\s*source(-directory)?\s+\/etc\/network\/interfaces\.d(\/\*)?\s*$/m.test(main)) {
       notes.push("/etc/network/interfaces does not `source /etc/network/interfaces.d/*`: add that line, or ifup -a will not read the lab's file at boot");
     }
-  } else if (fs.existsSync('/run/systemd/system')) {
+  } else if (host.files.exists('/run/systemd/system')) {
     notes.push('systemd is running: `systemctl daemon-reload` makes it see the unit now (the next boot reads it anyway)');
   }
-  preflight(plan.actions, lab);
+  preflight(host, plan.actions, lab);
   // Another mode's persistence (or entries this plan no longer has) goes first.
   const ids = new Set(plan.actions.map((a) => a.id));
   const old = await undoEntries(host, store, state, (id) => ids.has(id));
@@ -141,16 +130,8 @@ export async function applyPersist(host: Host, store: StateStore, state: LabStat
     if (d.kind === 'persist.file' && prev?.kind === 'persist.file' && prev.createdDirs?.length) {
       d.createdDirs = [...new Set([...prev.createdDirs, ...(d.createdDirs ?? [])])].sort((x, y) => x.length - y.length);
     }
-    await store.record(state, a);
-    if (d.kind === 'persist.file') {
-      for (const dir of d.createdDirs ?? []) if (!fs.existsSync(dir)) fs.mkdirSync(dir, { mode: 0o755 });
-      if (d.link !== undefined) symlinkExact(d.path, d.link);
-      else writeFileAtomic(d.path, d.content, d.mode);
-    } else if (d.kind === 'persist.autostart') {
-      if (d.object === 'network') await host.libvirt.setNetworkAutostart(d.name, true);
-      else await host.libvirt.setDomainAutostart(d.name, true);
-    }
-    await store.complete(state, a.id);
+    // The same recorded-action loop and the same doAction as `up`.
+    await runRecorded({ host, store, state }, [a], () => doAction(host, a, { lab, stateDir: store.paths.dir, uplinkTimeoutSec: 20, say }));
     made.push(a.description);
     say(a.description);
   }

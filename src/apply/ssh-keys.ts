@@ -7,7 +7,7 @@ import { guestTag, labTag } from '../plan/tags.js';
 import type { Host } from '../host/index.js';
 import type { ActionDetails } from '../plan/types.js';
 import type { LabSshKeys } from '../host/lab-exec.js';
-import { knownHostsLine, type SshMaterial } from '../render/ssh-files.js';
+import { knownHostsLine, sshSlotValues } from '../render/ssh-files.js';
 
 type SshKeysDetails = Extract<ActionDetails, { kind: 'ssh.keys' }>;
 
@@ -20,13 +20,13 @@ export async function makeSshKeys(host: Host, d: SshKeysDetails, lab: string): P
   host.files.writeAtomic(d.knownHosts, lines, 0o600);
 }
 
-/** The key material a guest's disk (or seed ISO) gets; undefined when the lab reaches it by agent only. */
-export function sshMaterialFor(host: Host, d: LabSshKeys | undefined, guest: string): SshMaterial | undefined {
+/** The values of a guest's key slots (src/render/slots.ts), read from what makeSshKeys made. */
+export function sshSlotValuesFor(host: Host, d: LabSshKeys | undefined, guest: string): Record<string, string> {
   const g = d?.guests.find((x) => x.guest === guest);
-  if (!d || !g) return undefined;
-  return {
+  if (!d || !g) throw new Error(`ssh keys: no key record for guest '${guest}'`);
+  return sshSlotValues(guest, {
     authorizedKey: host.sshKeygen.publicKey(d.clientKey),
     hostKeyPrivate: host.files.read(g.hostKey),
     hostKeyPublic: host.sshKeygen.publicKey(g.hostKey),
-  };
+  });
 }

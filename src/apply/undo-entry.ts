@@ -8,7 +8,7 @@ import type { Host } from '../host/index.js';
 import type { JournalEntry } from '../state/store.js';
 import { HostError } from '../errors.js';
 import { detachUplink } from './uplink.js';
-import { undoPersistAutostart, undoPersistFile } from './persist-undo.js';
+import { undoPersistAutostart, undoPersistFile } from './persist-entries.js';
 
 export interface UndoContext {
   lab: string;
@@ -100,7 +100,7 @@ export async function undoEntry(host: Host, e: JournalEntry, ctx: UndoContext): 
       host.files.remove(d.dir);
       return `SSH keys ${d.dir}: removed`;
     case 'persist.file':
-      return undoPersistFile(d, ctx.lab);
+      return undoPersistFile(host, d, ctx.lab);
     case 'persist.autostart':
       return undoPersistAutostart(host, d, ctx.lab);
   }

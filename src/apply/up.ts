@@ -10,6 +10,7 @@ import { nicConfigPath } from '../render/netconfig/index.js';
 import type { Progress } from './progress.js';
 import { doAction } from './do-action.js';
 import { waveOrder } from '../plan/waves.js';
+import { runRecorded } from './recorded.js';
 import { waitReady, type ReadyResult } from './readiness.js';
 import { injectConfig } from './inject.js';
 import { HostError } from '../errors.js';
@@ -133,17 +134,4 @@ export async function applyUp(ctx: UpContext): Promise<UpReport> {
     }
   }
   return report;
-}
-
-/** Journal first, then the change, then mark it done. */
-async function runRecorded(ctx: UpContext, actions: Action[], make: () => Promise<void>): Promise<void> {
-  const journaled = actions.filter((a) => a.kind !== 'guest.ready');
-  if (!ctx.host.dryRun) {
-    for (const a of journaled) {
-      await ctx.store.record(ctx.state, a);
-      ctx.onRecorded?.(a);
-    }
-  }
-  await make();
-  if (!ctx.host.dryRun) for (const a of journaled) await ctx.store.complete(ctx.state, a.id);
 }

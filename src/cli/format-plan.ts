@@ -44,6 +44,7 @@ export function formatPlan(plan: Plan, opts: { verbose: boolean }): string {
                 .split('\n')
                 .map((l) => `        | ${l}`),
             );
+        if (d.kind === 'guest.config') for (const s of d.slots ?? []) lines.push(`        slot <<vlab-slot:${s.name}>>: ${s.what}, made by ${s.from} during up`);
         if (d.kind === 'libvirt.network' || d.kind === 'domain.define')
           lines.push(
             ...d.xml

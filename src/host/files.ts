@@ -21,6 +21,21 @@ export interface HostFiles {
   writeAtomic(p: string, content: string, mode?: number): void;
   /** Every path under `dir`, recursively, as absolute paths; none when `dir` is missing. */
   list(dir: string): string[];
+  /** What is at `p` without following a symlink (a symlink's target with it); undefined when nothing is. */
+  stat(p: string): FileStat | undefined;
+  /** Replaces whatever file or symlink is at `p` by a symlink to `target`, atomically (rename). */
+  symlink(p: string, target: string): void;
+  /** Removes the file or symlink at `p` (never a folder); a missing path is fine. */
+  unlink(p: string): void;
+  /** Removes `dir` if it is empty; true when it was removed, false when it is gone or not empty. */
+  rmdirIfEmpty(dir: string): boolean;
+}
+
+/** What `stat` sees at a path. */
+export interface FileStat {
+  type: 'file' | 'symlink' | 'dir' | 'other';
+  /** Where a symlink points. */
+  target?: string;
 }
 
 /** The local file system. */
@@ -54,6 +69,47 @@ export class LocalFiles implements HostFiles {
       return (fs.readdirSync(dir, { recursive: true }) as string[]).map((f) => path.join(dir, f));
     } catch {
       return [];
+    }
+  }
+
+  stat(p: string): FileStat | undefined {
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(p);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+    if (st.isSymbolicLink()) return { type: 'symlink', target: fs.readlinkSync(p) };
+    return { type: st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other' };
+  }
+
+  symlink(p: string, target: string): void {
+    if (this.dryRun) return;
+    const tmp = path.join(path.dirname(p), `.${path.basename(p)}.${process.pid}.tmp`);
+    fs.rmSync(tmp, { force: true });
+    fs.symlinkSync(target, tmp);
+    fs.renameSync(tmp, p);
+  }
+
+  unlink(p: string): void {
+    if (this.dryRun) return;
+    try {
+      fs.unlinkSync(p);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
+
+  rmdirIfEmpty(dir: string): boolean {
+    if (this.dryRun) return false;
+    try {
+      fs.rmdirSync(dir);
+      return true;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTEMPTY' || code === 'EEXIST') return false;
+      throw e;
     }
   }
 }

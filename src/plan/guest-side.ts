@@ -2,7 +2,7 @@
 import type { ImageInfo, Lab, LabGuest } from '../spec/types.js';
 import type { HostFacts } from './facts.js';
 import { isImageProblem } from './facts.js';
-import type { Action, Conflict } from './types.js';
+import type { Action, Conflict, PlanSlot } from './types.js';
 import { consoleLogPath, labPaths, overlayPath } from './paths.js';
 import { libvirtNetworkName } from '../render/network-xml.js';
 import { domainName, renderDomainXml } from '../render/domain-xml.js';
@@ -11,7 +11,7 @@ import { labHosts } from '../render/hosts.js';
 import { guestEdits, type GuestEdits } from '../render/netconfig/edits.js';
 import { hostKeyPath, seedIsoPath, sshPaths } from './paths.js';
 import { chooseExec, hostKeyAlias, usesSsh, type ExecChoice } from './exec-transport.js';
-import { placeholderMaterial } from '../render/ssh-files.js';
+import { slotMaterial, sshSlotNames } from '../render/ssh-files.js';
 import type { SshGuest } from './types.js';
 import type { DiskRoute, ImageInspection } from './image-facts.js';
 
@@ -68,7 +68,7 @@ export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 't
         hint: `give one of guests.${guest.name}.interfaces an address on such a network, or set exec: agent`,
       });
     }
-    const ssh = usesSsh(exec) ? placeholderMaterial(lab.name, guest.name) : undefined;
+    const ssh = usesSsh(exec) ? slotMaterial(guest.name) : undefined;
     const inspected = facts.imageFacts?.[guest.image];
     const inspection = inspected && !('error' in inspected) ? inspected : undefined;
     const route: DiskRoute = inspection?.route ?? {
@@ -119,6 +119,7 @@ export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 't
         remove: edits?.remove ?? [],
         links: edits?.links ?? [],
         ...(seedIso ? { seedIso } : { route }),
+        ...(ssh && keys ? { slots: sshSlots(guest.name, keys.id) } : {}),
       },
     });
     const template = facts.templates[guest.template ?? 'default'];
@@ -212,4 +213,14 @@ function sshKeysAction(lab: Lab, facts: HostFacts, choices: Map<string, ExecChoi
     satisfied: have(p.knownHosts) && have(p.clientKey) && guests.every((g) => have(g.hostKey)),
     details: { kind: 'ssh.keys', dir: p.dir, clientKey: p.clientKey, knownHosts: p.knownHosts, guests },
   };
+}
+
+/** The slots of a guest's SSH key material, made by action `from` (ssh.keys). */
+function sshSlots(guest: string, from: string): PlanSlot[] {
+  const n = sshSlotNames(guest);
+  return [
+    { name: n.clientPub, from, what: "the public half of the lab's client key" },
+    { name: n.hostKey, from, what: `the private ed25519 host key of ${guest}` },
+    { name: n.hostPub, from, what: `the public half of ${guest}'s host key` },
+  ];
 }

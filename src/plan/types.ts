@@ -27,6 +27,15 @@ export interface IptablesRule {
   spec: string[];
 }
 
+/** A slot in a planned file: what fills it, and which action makes those bytes. */
+export interface PlanSlot {
+  name: string;
+  /** The id of the action that makes the bytes (e.g. ssh.keys:LAB). */
+  from: string;
+  /** What the bytes are, for people. */
+  what: string;
+}
+
 /** What each action kind needs to run; the journal stores it so `down` can undo without the lab file. */
 export type ActionDetails =
   | { kind: 'bridge.create'; bridge: string; alias: string }
@@ -70,6 +79,8 @@ export type ActionDetails =
       seedIso?: string;
       /** How the overlay is written (target 'disk'): directly, or through the libguestfs appliance, and why. */
       route?: DiskRoute;
+      /** The slots in `files` (src/render/slots.ts): bytes an earlier action makes, filled in at apply. */
+      slots?: PlanSlot[];
     }
   | { kind: 'domain.define'; name: string; xml: string; consoleLog: string }
   | { kind: 'domain.start'; name: string }

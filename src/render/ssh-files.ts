@@ -2,10 +2,11 @@
  * The files vlab's ssh transport needs inside a guest: root's `authorized_keys` holding the
  * lab's client key, and the guest's host key (OpenSSH format, the path sshd reads by default),
  * so the host knows each guest's key before the first connection (no trust on first use).
- * The key material is generated at `up`; `plan` shows placeholders. Pure.
+ * The key material is generated at `up` (action ssh.keys), so the plan holds slots for it
+ * (src/render/slots.ts) that apply fills byte for byte. Pure.
  */
-import { guestTag, labTag } from '../plan/tags.js';
 import type { GuestFile } from './files.js';
+import { slot } from './slots.js';
 
 /** Key material for one guest: the lab's public client key and the guest's own host key pair. */
 export interface SshMaterial {
@@ -23,13 +24,25 @@ export const HOST_KEY_PATH = '/etc/ssh/ssh_host_ed25519_key';
 /** What `authorized_keys` allows the lab key: commands only (no forwarding of any kind). */
 export const AUTHORIZED_KEY_OPTIONS = 'no-port-forwarding,no-agent-forwarding,no-X11-forwarding';
 
-/** What `vlab plan` shows in place of keys that do not exist yet. */
-export function placeholderMaterial(lab: string, guest: string): SshMaterial {
-  return {
-    authorizedKey: `ssh-ed25519 (the lab's client key, generated at up) ${labTag(lab)}`,
-    hostKeyPrivate: `(the ed25519 host key of ${guest}, generated at up)\n`,
-    hostKeyPublic: `ssh-ed25519 (public half of ${guest}'s host key) ${guestTag(lab, guest)}`,
-  };
+/** The slot names of the key material of `guest` (what `sshSlotValues` fills at apply). */
+export function sshSlotNames(guest: string): { clientPub: string; hostKey: string; hostPub: string } {
+  return { clientPub: 'ssh.keys:client.pub', hostKey: `ssh.keys:host-key:${guest}`, hostPub: `ssh.keys:host-key.pub:${guest}` };
+}
+
+/** The material the plan renders: a slot for each key, filled at apply from what ssh.keys made. */
+export function slotMaterial(guest: string): SshMaterial {
+  const n = sshSlotNames(guest);
+  return { authorizedKey: slot(n.clientPub), hostKeyPrivate: `${slot(n.hostKey)}\n`, hostKeyPublic: slot(n.hostPub) };
+}
+
+/**
+ * The slot values for `guest` from real key material: each exactly the bytes the renderers above
+ * would write for it (public keys as one trimmed line; the private key without its final newline,
+ * which the rendered file adds back).
+ */
+export function sshSlotValues(guest: string, m: SshMaterial): Record<string, string> {
+  const n = sshSlotNames(guest);
+  return { [n.clientPub]: m.authorizedKey.trim(), [n.hostKey]: m.hostKeyPrivate.replace(/\n$/, ''), [n.hostPub]: m.hostKeyPublic.trim() };
 }
 
 /** The `authorized_keys` line: the lab key with forwarding turned off. */

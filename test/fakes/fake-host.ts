@@ -81,6 +81,8 @@ export class FakeHost {
   readonly calls: string[] = [];
   /** Disk edits received (jobs of each `disks.edit`). */
   readonly diskEdits: unknown[][] = [];
+  /** The files of each seed ISO built, by ISO path. */
+  readonly seedIsoFiles = new Map<string, { path: string; content: string; mode: number }[]>();
   /** What the agent reports per MAC (set from the plan's guest.ready details). */
   readonly guestNics = new Map<string, FakeNic>();
   /** Addresses that do not answer pings (e.g. an uplink check that must fail). */
@@ -405,8 +407,9 @@ export class FakeHost {
         },
       },
       seedIsos: {
-        async build(iso: string) {
+        async build(iso: string, files: { path: string; content: string; mode: number }[]) {
           f.gate('seedIsos.build', true, iso);
+          f.seedIsoFiles.set(iso, JSON.parse(JSON.stringify(files)) as { path: string; content: string; mode: number }[]);
           fs.mkdirSync(path.dirname(iso), { recursive: true });
           fs.writeFileSync(iso, 'seed iso\n');
         },

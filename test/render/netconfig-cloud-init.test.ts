@@ -16,7 +16,9 @@ import { netconfigTarget, rendererFor, renderGuestFiles } from '../../src/render
 import { takesDefaultRoute } from '../../src/render/netconfig/networkd.js';
 import { nicMode } from '../../src/spec/nic-mode.js';
 import { CASES } from '../golden/netconfig/fixtures.js';
-import { placeholderMaterial } from '../../src/render/ssh-files.js';
+import { slotMaterial, sshSlotValues } from '../../src/render/ssh-files.js';
+import { fillSlots } from '../../src/render/slots.js';
+import { parse as parseYaml } from 'yaml';
 import { needs, scratch } from '../golden/netconfig/tools.js';
 
 const CLOUD_INIT = '/usr/bin/cloud-init';
@@ -80,7 +82,18 @@ test("cloud-init schema validates user-data and the disk stacks' cloud.cfg.d sni
   }
   // with the ssh transport: root's key and the guest's host key
   const ssh = join(dir, 'ssh.user-data');
-  writeFileSync(ssh, renderUserData({ ...CASES[0]!.input, ssh: placeholderMaterial('lab', 'g') }));
+  // Rendered with slots (as the plan holds it), then filled with key material of the real shape (as apply does).
+  const real = {
+    authorizedKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKx+client/key= vlab:lab',
+    hostKeyPrivate: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\nQyNTUxOQAAACB+/=\n-----END OPENSSH PRIVATE KEY-----\n',
+    hostKeyPublic: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHost+key/= vlab:lab/g',
+  };
+  const filled = fillSlots(renderUserData({ ...CASES[0]!.input, ssh: slotMaterial('g') }), sshSlotValues('g', real));
+  const doc = parseYaml(filled) as { ssh_keys: { ed25519_private: string; ed25519_public: string }; ssh_authorized_keys: string[] };
+  assert.equal(doc.ssh_keys.ed25519_private, real.hostKeyPrivate, 'the private key survives the YAML block scalar byte for byte');
+  assert.equal(doc.ssh_keys.ed25519_public, real.hostKeyPublic);
+  assert.match(doc.ssh_authorized_keys[0]!, / ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKx\+client\/key= vlab:lab$/);
+  writeFileSync(ssh, filled);
   const s = await execa(CLOUD_INIT, ['schema', '--config-file', ssh], { reject: false });
   assert.equal(s.exitCode, 0, `ssh user-data: ${s.stdout}\n${s.stderr}`);
   // cloud.cfg.d files have no #cloud-config line; schema wants one
