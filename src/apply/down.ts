@@ -13,12 +13,13 @@ export interface DownReport {
   failed: { id: string; error: string }[];
 }
 
-/** Undo order: persistence first (nothing may bring the lab back meanwhile), then domains, disks, libvirt networks, rules, forwarding, bridges (reverse of up). */
+/** Undo order: persistence first (nothing may bring the lab back meanwhile), then domains (stopped, their snapshots deleted, undefined), disks, libvirt networks, rules, forwarding, bridges (reverse of up). */
 const ORDER = [
   'persist.file',
   'persist.autostart',
   'guest.ready',
   'domain.start',
+  'snapshot',
   'domain.define',
   'guest.config',
   'ssh.keys',

@@ -37,6 +37,23 @@ export async function undoEntry(host: Host, e: JournalEntry, ctx: UndoContext): 
       await host.libvirt.undefineDomain(d.name);
       return `domain ${d.name}: destroyed and undefined`;
     }
+    case 'snapshot': {
+      const gone: string[] = [];
+      for (const g of d.guests) {
+        if ((await host.libvirt.domainState(g.domain)) === 'missing') continue;
+        const owner = (await host.libvirt.listDomains()).find((x) => x.name === g.domain)?.owner;
+        if (owner !== ctx.lab)
+          throw new HostError(
+            `domain ${g.domain} is not tagged as lab '${ctx.lab}''s (owner: ${owner ?? 'none'}); not touching its snapshots`,
+            'remove it by hand if you are sure it is stale',
+          );
+        if ((await host.libvirt.listSnapshots(g.domain)).includes(d.name)) {
+          await host.libvirt.deleteSnapshot(g.domain, d.name);
+          gone.push(g.guest);
+        }
+      }
+      return `snapshot ${d.name}: ${gone.length ? `deleted from ${gone.join(', ')}` : 'already gone'}`;
+    }
     case 'disk.overlay':
       if (!d.overlay.startsWith(ctx.stateDir + '/')) throw new HostError(`overlay ${d.overlay} is outside the lab's state dir; not removing it`);
       host.files.remove(d.overlay);

@@ -24,6 +24,13 @@ export const COMMANDS: CommandEntry[] = [
     module: './commands/verify.js',
     register: 'registerVerify',
   },
+  {
+    name: 'reset',
+    summary: 'put the lab (or some guests) back to the `ready` checkpoint of `up`, in seconds, no reboot',
+    module: './commands/reset.js',
+    register: 'registerReset',
+  },
+  { name: 'snapshot', summary: 'save, list, restore and remove whole-lab snapshots (memory and disk)', module: './commands/snapshot.js', register: 'registerSnapshot' },
   { name: 'down', summary: 'remove the lab and every host change it made (from its journal; the lab file is optional)', module: './commands/down.js', register: 'registerDown' },
   { name: 'status', summary: 'networks and guests of an up lab, as the host sees them now', module: './commands/status.js', register: 'registerStatus' },
   { name: 'ls', summary: 'list the labs that are up on this host', module: './commands/status.js', register: 'registerLs' },

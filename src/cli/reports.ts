@@ -4,6 +4,7 @@ import type { Lab } from '../spec/types.js';
 import type { UpOutcome } from '../lab/up.js';
 import type { VerifyOutcome } from '../lab/verify.js';
 import type { PersistOutcome } from '../lab/persist.js';
+import type { SnapshotRestored } from '../lab/snapshot.js';
 import { renderMatrix } from '../verify/report-matrix.js';
 import { renderJson } from '../verify/report-json.js';
 import { toJunit } from '../verify/report-junit.js';
@@ -52,5 +53,16 @@ export function printPersist(p: PersistOutcome, g: GlobalOptions, opts: { json?:
   for (const l of p.removed) lines.push(`  removed: ${l}`);
   for (const l of p.made) lines.push(`  ${l}`);
   for (const n of p.notes) lines.push(`  note: ${n}`);
+  out(lines.join('\n') + '\n');
+}
+
+/** A snapshot restore's (or reset's) result: what was repaired, the guests, their clocks. */
+export function printSnapshotRestored(r: SnapshotRestored, g: GlobalOptions, opts: { json?: boolean }): void {
+  if (opts.json) return out(JSON.stringify(r, null, 2) + '\n');
+  if (g.quiet) return;
+  const lines = [`\nLab '${r.lab}' is back at snapshot '${r.name}' (${r.guests.join(', ')}) in ${r.seconds.toFixed(1)}s.`];
+  for (const l of r.repaired) lines.push(`  repaired: ${l}`);
+  for (const l of r.reattached) lines.push(`  reattached: ${l}`);
+  for (const [guest, how] of Object.entries(r.clocks)) if (how.startsWith('not set')) lines.push(`  note: ${guest}'s clock was ${how}`);
   out(lines.join('\n') + '\n');
 }

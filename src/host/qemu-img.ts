@@ -10,6 +10,10 @@ export interface ImageFileInfo {
   virtualSize: number;
   /** The backing file as written in the image, when it has one. */
   backingFile?: string;
+  /** Bytes the file takes on disk. */
+  actualBytes?: number;
+  /** Its internal snapshots, with the size of the saved memory state of each. */
+  snapshots?: { name: string; vmStateBytes: number }[];
 }
 
 /** Disk image files. */
@@ -22,7 +26,14 @@ export interface QemuImg {
 
 /** Parses `qemu-img info --output=json` (a single image, not --backing-chain). */
 export function parseImageInfo(json: string, path = 'image'): ImageFileInfo {
-  let o: { format?: unknown; 'virtual-size'?: unknown; 'backing-filename'?: unknown; 'full-backing-filename'?: unknown };
+  let o: {
+    format?: unknown;
+    'virtual-size'?: unknown;
+    'backing-filename'?: unknown;
+    'full-backing-filename'?: unknown;
+    'actual-size'?: unknown;
+    snapshots?: { name?: unknown; 'vm-state-size'?: unknown }[];
+  };
   try {
     o = JSON.parse(json) as typeof o;
   } catch (e) {
@@ -34,6 +45,12 @@ export function parseImageInfo(json: string, path = 'image'): ImageFileInfo {
   const info: ImageFileInfo = { format: o.format, virtualSize: o['virtual-size'] };
   const backing = o['full-backing-filename'] ?? o['backing-filename'];
   if (typeof backing === 'string') info.backingFile = backing;
+  if (typeof o['actual-size'] === 'number') info.actualBytes = o['actual-size'];
+  if (Array.isArray(o.snapshots)) {
+    info.snapshots = o.snapshots.flatMap((x) =>
+      typeof x.name === 'string' ? [{ name: x.name, vmStateBytes: typeof x['vm-state-size'] === 'number' ? x['vm-state-size'] : 0 }] : [],
+    );
+  }
   return info;
 }
 

@@ -16,6 +16,7 @@ import { StateStore, type LabState } from '../state/store.js';
 import { applyUp, type UpReport } from '../apply/up.js';
 import { eventProgress, type OnEvent } from '../apply/progress.js';
 import { resolveLabImages, type LoadedLab } from './lab-file.js';
+import { READY, saveSnapshot } from './snapshot.js';
 import type { Lab } from '../spec/types.js';
 
 export interface UpRequest extends PlanOptions {
@@ -30,6 +31,8 @@ export interface UpRequest extends PlanOptions {
   /** The SSH client this vlab runs under, if any (the uplink check of the planner). */
   sshClient?: string;
   onEvent?: OnEvent;
+  /** Take the `ready` checkpoint when every guest is ready (default true; `up --no-checkpoint` says false). */
+  checkpoint?: boolean;
   /** Test hook: called after each journal record, before its change (default: VLAB_CRASH_AT in the sandbox). */
   onRecorded?: (action: Action) => void;
 }
@@ -44,7 +47,7 @@ export interface UpOutcome {
   upToDate: boolean;
   /** What apply did (absent when up to date). */
   report?: UpReport;
-  /** Wall time of the apply step. */
+  /** Wall time of the apply step (the checkpoint, timed apart, is in report.phases). */
   seconds: number;
 }
 
@@ -93,7 +96,13 @@ export async function labUp(req: UpRequest): Promise<UpOutcome> {
     uplinkTimeoutSec: req.uplinkTimeoutSec,
     ...(onRecorded ? { onRecorded } : {}),
   });
-  return { lab: lab.name, spec: lab, paths, plan, upToDate: false, report, seconds: (performance.now() - t0) / 1000 };
+  const seconds = (performance.now() - t0) / 1000;
+  if (req.checkpoint !== false && !req.host.dryRun && lab.guests.length) {
+    // Its own phase, timed apart: `vlab reset` goes back here.
+    const cp = await saveSnapshot(req.host, store, state, READY, progress);
+    report.phases.push({ title: `Checkpoint ${READY}`, seconds: cp.seconds, actions: 1 });
+  }
+  return { lab: lab.name, spec: lab, paths, plan, upToDate: false, report, seconds };
 }
 
 /**

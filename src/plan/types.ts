@@ -16,7 +16,8 @@ export type ActionKind =
   | 'domain.start'
   | 'guest.ready'
   | 'persist.file'
-  | 'persist.autostart';
+  | 'persist.autostart'
+  | 'snapshot';
 
 export interface IptablesRule {
   table: 'nat' | 'filter';
@@ -34,6 +35,12 @@ export interface PlanSlot {
   from: string;
   /** What the bytes are, for people. */
   what: string;
+}
+
+/** A guest of a lab snapshot: its domain, and the lab's guest spec at the time (to refuse a snapshot of a changed lab). */
+export interface SnapshotGuest {
+  guest: string;
+  domain: string;
 }
 
 /** What each action kind needs to run; the journal stores it so `down` can undo without the lab file. */
@@ -85,6 +92,14 @@ export type ActionDetails =
   | { kind: 'domain.define'; name: string; xml: string; consoleLog: string }
   | { kind: 'domain.start'; name: string }
   | { kind: 'guest.ready'; guest: string; domain: string; interfaces: { mac: string; address?: string; prefix?: number; unconfigured?: true }[] }
+  | {
+      /** A whole-lab snapshot (`vlab snapshot save`, and `up`'s `ready` checkpoint): one internal snapshot (RAM and disk) per guest, inside its overlay. */
+      kind: 'snapshot';
+      name: string;
+      guests: SnapshotGuest[];
+      /** When it was taken (ISO time). */
+      takenAt: string;
+    }
   | {
       /** A host file that brings the lab back after a reboot (`vlab persist`): a systemd unit, an interfaces.d file, a rules file. */
       kind: 'persist.file';

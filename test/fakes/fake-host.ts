@@ -36,6 +36,10 @@ interface LibvirtObject {
   xml: string;
   active: boolean;
   autostart: boolean;
+  /** Domains: paused (suspended) while active. */
+  paused?: boolean;
+  /** Domains: snapshot names (libvirt refuses to undefine a domain that has any). */
+  snapshots?: string[];
 }
 
 /** The whole observable state of the fake host; `snapshot()` returns it as stable JSON. */
@@ -350,13 +354,14 @@ export class FakeHost {
         },
         async undefineDomain(name: string) {
           f.gate('libvirt.undefineDomain', true, name);
-          object('domains', name);
+          const d = object('domains', name);
+          if (d.snapshots?.length) throw new HostError(`cannot delete inactive domain with ${d.snapshots.length} snapshots`);
           delete s().domains[name];
         },
         async domainState(name: string): Promise<DomainState> {
           f.gate('libvirt.domainState', false);
           const d = s().domains[name];
-          return !d ? 'missing' : d.active ? 'running' : 'shut off';
+          return !d ? 'missing' : d.active ? (d.paused ? 'paused' : 'running') : 'shut off';
         },
         async domainXml(name: string) {
           f.gate('libvirt.domainXml', false);
@@ -365,6 +370,51 @@ export class FakeHost {
         async setDomainAutostart(name: string, on: boolean) {
           f.gate('libvirt.setDomainAutostart', true, name, String(on));
           object('domains', name).autostart = on;
+        },
+        async suspendDomain(name: string) {
+          f.gate('libvirt.suspendDomain', true, name);
+          const d = object('domains', name);
+          if (!d.active) throw new HostError(`domain '${name}' is not running`);
+          d.paused = true;
+        },
+        async resumeDomain(name: string) {
+          f.gate('libvirt.resumeDomain', true, name);
+          const d = object('domains', name);
+          if (!d.paused) throw new HostError(`domain '${name}' is not paused`);
+          delete d.paused;
+        },
+        async createSnapshot(domain: string, name: string) {
+          f.gate('libvirt.createSnapshot', true, domain, name);
+          const d = object('domains', domain);
+          if (d.snapshots?.includes(name)) throw new HostError(`domain snapshot ${name} already exists`);
+          d.snapshots = [...(d.snapshots ?? []), name];
+        },
+        async revertSnapshot(domain: string, name: string) {
+          f.gate('libvirt.revertSnapshot', true, domain, name);
+          const d = object('domains', domain);
+          if (!d.snapshots?.includes(name)) throw new HostError(`no domain snapshot with matching name '${name}'`);
+          d.active = true;
+          delete d.paused;
+        },
+        async deleteSnapshot(domain: string, name: string) {
+          f.gate('libvirt.deleteSnapshot', true, domain, name);
+          const d = object('domains', domain);
+          if (!d.snapshots?.includes(name)) throw new HostError(`no domain snapshot with matching name '${name}'`);
+          d.snapshots = d.snapshots.filter((x) => x !== name);
+          if (!d.snapshots.length) delete d.snapshots;
+        },
+        async listSnapshots(domain: string) {
+          f.gate('libvirt.listSnapshots', false);
+          return [...(object('domains', domain).snapshots ?? [])];
+        },
+        async setGuestTime(domain: string) {
+          f.gate('libvirt.setGuestTime', true, domain);
+          if (!s().domains[domain]?.active) throw new HostError(`domain ${domain} is not running`);
+        },
+        async domainInterfaces(domain: string) {
+          f.gate('libvirt.domainInterfaces', false);
+          const d = object('domains', domain);
+          return macsOf(d.xml).map((mac, i) => ({ ...(d.active ? { tap: `vnet${i}` } : {}), type: 'network', source: '?', mac }));
         },
         async agentCommand(domain: string) {
           f.gate('libvirt.agentCommand', false);

@@ -17,6 +17,7 @@ interface UpCliOptions {
   pingTimeout: string;
   json?: boolean;
   persist?: string | boolean;
+  checkpoint: boolean;
 }
 
 export function registerUp(program: Command): void {
@@ -30,6 +31,7 @@ export function registerUp(program: Command): void {
     .option('--json', 'print the result as JSON on stdout')
     .option('--uplink-timeout <seconds>', 'how long a bridged uplink may take to prove the host still has its network before vlab rolls it back', '20')
     .option('--yes', 'allow bridging the NIC that carries your SSH session')
+    .option('--no-checkpoint', 'skip the `ready` checkpoint (its own phase) that `vlab reset` goes back to')
     .option('--persist [mode]', 'keep the lab across reboots: systemd (default) or ifupdown (see `vlab persist`)')
     .action(async (opts: UpCliOptions, cmd: Command) => {
       const g = globals(cmd);
@@ -48,6 +50,7 @@ export function registerUp(program: Command): void {
         readyTimeoutSec,
         uplinkTimeoutSec,
         ...(opts.yes ? { allowSshUplink: true } : {}),
+        checkpoint: opts.checkpoint,
         ...(ssh ? { sshClient: ssh } : {}),
         onEvent: renderEvents({ quiet: !!g.quiet || !!opts.json }),
       });

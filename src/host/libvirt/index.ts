@@ -4,9 +4,10 @@ import { defaultUri } from '../virsh.js';
 import { VirshAgent } from './agent.js';
 import { Domains } from './domains.js';
 import { VirshNetworks } from './networks.js';
+import { VirshSnapshots } from './snapshots.js';
 import type { Libvirt } from './types.js';
 
-export type { DomainState, Libvirt } from './types.js';
+export type { DomainInterface, DomainState, Libvirt } from './types.js';
 export { agentError, ownerOf, parseAgentReply, parseDomState } from './parse.js';
 
 /** Libvirt through virsh and (for domains) the @unraid/libvirt binding. */
@@ -15,6 +16,7 @@ export class LibvirtClient implements Libvirt {
   private readonly networks: VirshNetworks;
   private readonly domains: Domains;
   private readonly agent: VirshAgent;
+  private readonly snapshots: VirshSnapshots;
 
   /**
    * @param run the runner's run() (virsh goes through it)
@@ -27,6 +29,7 @@ export class LibvirtClient implements Libvirt {
     this.networks = new VirshNetworks(ctx);
     this.domains = new Domains(ctx, opts);
     this.agent = new VirshAgent(ctx);
+    this.snapshots = new VirshSnapshots(ctx);
   }
 
   listNetworks: Libvirt['listNetworks'] = () => this.networks.listNetworks();
@@ -45,4 +48,12 @@ export class LibvirtClient implements Libvirt {
   domainXml: Libvirt['domainXml'] = (name) => this.domains.domainXml(name);
   setDomainAutostart: Libvirt['setDomainAutostart'] = (name, on) => this.domains.setDomainAutostart(name, on);
   agentCommand: Libvirt['agentCommand'] = (domain, command, timeoutSec) => this.agent.agentCommand(domain, command, timeoutSec);
+  suspendDomain: Libvirt['suspendDomain'] = (name) => this.snapshots.suspendDomain(name);
+  resumeDomain: Libvirt['resumeDomain'] = (name) => this.snapshots.resumeDomain(name);
+  createSnapshot: Libvirt['createSnapshot'] = (domain, name, description) => this.snapshots.createSnapshot(domain, name, description);
+  revertSnapshot: Libvirt['revertSnapshot'] = (domain, name) => this.snapshots.revertSnapshot(domain, name);
+  deleteSnapshot: Libvirt['deleteSnapshot'] = (domain, name) => this.snapshots.deleteSnapshot(domain, name);
+  listSnapshots: Libvirt['listSnapshots'] = (domain) => this.snapshots.listSnapshots(domain);
+  setGuestTime: Libvirt['setGuestTime'] = (domain) => this.snapshots.setGuestTime(domain);
+  domainInterfaces: Libvirt['domainInterfaces'] = (domain) => this.snapshots.domainInterfaces(domain);
 }

@@ -50,4 +50,30 @@ export interface Libvirt {
    * Agent commands do not change the host, so they also run in dry-run.
    */
   agentCommand(domain: string, command: object, timeoutSec: number): Promise<unknown>;
+  /** Pauses a running domain (its vCPUs stop; memory stays). */
+  suspendDomain(name: string): Promise<void>;
+  /** Resumes a paused domain. */
+  resumeDomain(name: string): Promise<void>;
+  /** Takes an internal snapshot `name` of the domain: its RAM (when running or paused) and disks, inside the qcow2 overlay. */
+  createSnapshot(domain: string, name: string, description: string): Promise<void>;
+  /** Reverts the domain to snapshot `name` and leaves it running (no reboot: memory comes back). */
+  revertSnapshot(domain: string, name: string): Promise<void>;
+  /** Deletes snapshot `name` (its metadata and its data inside the overlay). */
+  deleteSnapshot(domain: string, name: string): Promise<void>;
+  /** The names of the domain's snapshots. */
+  listSnapshots(domain: string): Promise<string[]>;
+  /** Sets the guest's clock to the host's, through the guest agent. */
+  setGuestTime(domain: string): Promise<void>;
+  /** The domain's NICs: tap device (when running), type, source network or bridge, MAC. */
+  domainInterfaces(domain: string): Promise<DomainInterface[]>;
+}
+
+/** One NIC of a domain, as `virsh domiflist` shows it. */
+export interface DomainInterface {
+  /** The host-side tap (e.g. vnet3), absent when the domain is not running. */
+  tap?: string;
+  type: string;
+  /** The libvirt network or bridge the NIC is on. */
+  source: string;
+  mac: string;
 }
