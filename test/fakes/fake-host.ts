@@ -40,6 +40,8 @@ interface LibvirtObject {
   paused?: boolean;
   /** Domains: snapshot names (libvirt refuses to undefine a domain that has any). */
   snapshots?: string[];
+  /** Running domains: the tap of each NIC, in XML order (a link on the host while the domain runs). */
+  taps?: string[];
 }
 
 /** The whole observable state of the fake host; `snapshot()` returns it as stable JSON. */
@@ -56,6 +58,9 @@ export interface FakeState {
 const tagOf = (xml: string) => /<vlab:owner[^>]*\slab="([^"]*)"/.exec(xml)?.[1];
 const nameOf = (xml: string) => /<name>([^<]+)<\/name>/.exec(xml)?.[1];
 const macsOf = (xml: string) => [...xml.matchAll(/<mac address=["']([0-9a-f:]{17})["']/gi)].map((m) => m[1]!.toLowerCase());
+/** The libvirt network of each NIC of a domain, in XML order. */
+const nicNetworksOf = (xml: string) => [...xml.matchAll(/<interface\b[\s\S]*?<\/interface>/g)].map((m) => /<source network=["']([^"']+)["']/.exec(m[0])?.[1]);
+const bridgeOf = (xml: string) => /<bridge name=["']([^"']+)["']/.exec(xml)?.[1];
 
 /** A plain VM-like host: lo and eth0 (10.0.2.15/24, default via 10.0.2.2), forwarding off, empty nat/filter tables. */
 export function plainState(): FakeState {
@@ -96,6 +101,7 @@ export class FakeHost {
   private armed = false;
   private readonly failing = new Set<string>();
   private crashed = false;
+  private tapSeq = 0;
   readonly host: Host;
 
   constructor(initial: FakeState = plainState()) {
@@ -127,8 +133,28 @@ export class FakeHost {
   reboot(base: FakeState): void {
     const keep = structuredClone(base);
     keep.networks = Object.fromEntries(Object.entries(this.state.networks).map(([k, v]) => [k, { ...v, active: v.autostart }]));
-    keep.domains = Object.fromEntries(Object.entries(this.state.domains).map(([k, v]) => [k, { ...v, active: false }]));
+    keep.domains = Object.fromEntries(
+      Object.entries(this.state.domains).map(([k, v]) => {
+        const { taps: _gone, ...rest } = v;
+        return [k, { ...rest, active: false }];
+      }),
+    );
     this.state = keep;
+  }
+  /** A domain starts: a tap per NIC, on its libvirt network's bridge (as libvirt does). */
+  plugTaps(d: LibvirtObject): void {
+    d.taps = nicNetworksOf(d.xml).map((net) => {
+      const name = `vnet${this.tapSeq++}`;
+      const bridge = net ? bridgeOf(this.state.networks[net]?.xml ?? '') : undefined;
+      this.state.links.push({ name, up: true, ...(bridge ? { master: bridge } : {}) });
+      return name;
+    });
+  }
+  /** A domain stops: its taps are gone. */
+  unplugTaps(d: LibvirtObject): void {
+    const taps = new Set(d.taps ?? []);
+    this.state.links = this.state.links.filter((l) => !taps.has(l.name));
+    delete d.taps;
   }
   /** The observable state as stable JSON (for before/after equality). */
   snapshot(): string {
@@ -345,12 +371,14 @@ export class FakeHost {
           const d = object('domains', name);
           if (d.active) throw new HostError(`domain '${name}' is already active`);
           d.active = true;
+          f.plugTaps(d);
         },
         async destroyDomain(name: string) {
           f.gate('libvirt.destroyDomain', true, name);
           const d = object('domains', name);
           if (!d.active) throw new HostError(`domain '${name}' is not running`);
           d.active = false;
+          f.unplugTaps(d);
         },
         async undefineDomain(name: string) {
           f.gate('libvirt.undefineDomain', true, name);
@@ -393,6 +421,7 @@ export class FakeHost {
           f.gate('libvirt.revertSnapshot', true, domain, name);
           const d = object('domains', domain);
           if (!d.snapshots?.includes(name)) throw new HostError(`no domain snapshot with matching name '${name}'`);
+          if (!d.active) f.plugTaps(d);
           d.active = true;
           delete d.paused;
         },
@@ -414,7 +443,8 @@ export class FakeHost {
         async domainInterfaces(domain: string) {
           f.gate('libvirt.domainInterfaces', false);
           const d = object('domains', domain);
-          return macsOf(d.xml).map((mac, i) => ({ ...(d.active ? { tap: `vnet${i}` } : {}), type: 'network', source: '?', mac }));
+          const nets = nicNetworksOf(d.xml);
+          return macsOf(d.xml).map((mac, i) => ({ ...(d.taps?.[i] ? { tap: d.taps[i] } : {}), type: 'network', source: nets[i] ?? '?', mac }));
         },
         async agentCommand(domain: string) {
           f.gate('libvirt.agentCommand', false);
