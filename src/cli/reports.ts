@@ -32,6 +32,8 @@ export function printUp(o: UpOutcome, g: GlobalOptions, opts: { json?: boolean }
   out(`\nLab '${o.lab}' is up (${r.changed} changes in ${o.seconds.toFixed(1)}s, ${o.plan.accel}).\n`);
   for (const [guest, stack] of Object.entries(r.stacks)) out(`  ${guest}: network configuration for ${stack}\n`);
   out(renderSummaryTable(o.spec, r.ready, o.paths) + '\n');
+  const cp = r.phases.find((p) => p.title === 'Checkpoint ready');
+  if (cp) out(`Checkpoint 'ready' taken (${cp.seconds.toFixed(1)}s): \`vlab reset\` brings the guests back to this moment.\n`);
 }
 
 /** `verify`'s result: the matrix (or JSON), JUnit when asked; exit code 1 when a check failed. */

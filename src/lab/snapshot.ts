@@ -80,7 +80,7 @@ export async function saveSnapshot(host: Host, store: StateStore, state: LabStat
     const st = await host.libvirt.domainState(g.domain);
     if (st !== 'running') throw new HostError(`guest '${g.guest}' is not running (libvirt state: ${st}); a snapshot saves running guests`, 'run `vlab up` (or `vlab reset`) first');
   }
-  progress.phase(`Snapshot ${name}`);
+  progress.phase(name === READY ? `Checkpoint ${READY}` : `Snapshot ${name}`);
   try {
     await takeSnapshot({ host, store, state }, name, guests, progress);
   } catch (e) {

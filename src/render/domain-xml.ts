@@ -138,7 +138,8 @@ function setDevices(devices: XmlNode, input: DomainInput, machine: string): void
   // Serial port 0 and the serial console are vlab's; other serial ports and virtio consoles stay.
   removeChildren(devices, 'serial', (s) => (attr(child(s, 'target'), 'port') ?? '0') === '0');
   removeChildren(devices, 'console', (c) => (attr(child(c, 'target'), 'type') ?? 'serial') === 'serial');
-  const source = () => ({ source: [el({ path: input.consoleLogPath })] });
+  // append: a restart of QEMU (a snapshot revert, restore after a reboot) keeps the earlier log.
+  const source = () => ({ source: [el({ path: input.consoleLogPath, append: 'on' })] });
   devices.serial = [el({ type: 'file' }, { ...source(), target: [el({ port: 0 })] }), ...children(devices, 'serial')];
   devices.console = [el({ type: 'file' }, { ...source(), target: [el({ type: 'serial', port: 0 })] }), ...children(devices, 'console')];
 
