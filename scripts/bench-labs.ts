@@ -36,10 +36,17 @@ export async function vlab(args: string[], env: Record<string, string> = {}): Pr
   return String(r.stdout);
 }
 
-/** `vlab -f FILE up --json` timed as a whole process. */
-export async function vlabUp(file: string, env: Record<string, string> = {}, timeoutSec = 600): Promise<UpFigures> {
+/** `node bin/vlab.js ARGS` timed as a whole process (seconds); throws when it fails. */
+export async function vlabWall(args: string[], env: Record<string, string> = {}): Promise<number> {
   const t0 = performance.now();
-  const out = await vlab(['-f', file, 'up', '--json', '--timeout', String(timeoutSec)], env);
+  await vlab(args, env);
+  return (performance.now() - t0) / 1000;
+}
+
+/** `vlab -f FILE up --json` timed as a whole process. */
+export async function vlabUp(file: string, env: Record<string, string> = {}, timeoutSec = 600, extra: string[] = []): Promise<UpFigures> {
+  const t0 = performance.now();
+  const out = await vlab(['-f', file, 'up', '--json', '--timeout', String(timeoutSec), ...extra], env);
   const wallSec = (performance.now() - t0) / 1000;
   const j = JSON.parse(out) as Omit<UpFigures, 'wallSec'>;
   return { wallSec, seconds: j.seconds, phases: j.phases, guests: (j.guests ?? []).map((g) => ({ guest: g.guest, agentSec: g.agentSec, readySec: g.readySec })) };

@@ -8,6 +8,8 @@
  *   - the "Guest configuration" phase for 2 guests (seed) and for BENCH_MANY (10) tiny guests;
  *   - `vlab --help`, `vlab validate`, `vlab status` start-up (median of BENCH_CLI_RUNS) against `node -e 0`;
  *   - `virsh define` of a small domain (libvirt's capability cache in this sandbox);
+ *   - `vlab reset` of the seed lab (median of BENCH_RESETS, 3) against the rebuild it replaces,
+ *     `vlab down` + `vlab up`, timed in the same round;
  *   - with BENCH_DEBIAN=1, a 2-guest Debian lab (DEBIAN_OUT, variant BENCH_DEBIAN_VARIANT=networkd):
  *     vlab up against its boot-to-ready and the plain virsh + guestfish script.
  * BENCH_ROUNDS (1) repeats the seed comparison; medians are printed. Figures are printed and
@@ -23,7 +25,7 @@ import { median, ratio, loadAverage } from './bench-stats.js';
 import { plainLab, seedBaseline, networkdFile, type PlainTimes } from './bench-baseline.js';
 import { rebootToReady, defineTimes } from './bench-guest.js';
 import { timeCli, timeNode, type CliTiming } from './bench-cli.js';
-import { SEED_LAB, vlab, vlabUp, phaseSec, readyTargets, tinyLab, debianLab, readImage, type UpFigures } from './bench-labs.js';
+import { SEED_LAB, vlab, vlabUp, vlabWall, phaseSec, readyTargets, tinyLab, debianLab, readImage, type UpFigures } from './bench-labs.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const CLI_RUNS = Number(process.env.BENCH_CLI_RUNS ?? 10);
@@ -32,6 +34,8 @@ const DEBIAN = process.env.BENCH_DEBIAN === '1';
 const DEBIAN_OUT = process.env.DEBIAN_OUT ? path.resolve(REPO, process.env.DEBIAN_OUT) : path.join(REPO, 'vm-images', 'debian', 'out');
 const DEBIAN_VARIANT = process.env.BENCH_DEBIAN_VARIANT ?? 'networkd';
 const CONFIG = 'Guest configuration';
+const CHECKPOINT = 'Checkpoint ready';
+const RESETS = Number(process.env.BENCH_RESETS ?? 3);
 const FORCE_LIBGUESTFS = { VLAB_GUEST_DISKS: 'libguestfs' };
 
 const loads: Record<string, string> = {};
@@ -64,6 +68,10 @@ interface Round {
   up: UpFigures;
   upLibguestfs: UpFigures;
   bootToReady: number;
+  /** Wall seconds of each `vlab reset` (guests back to the checkpoint up took). */
+  resets: number[];
+  /** The rebuild a reset replaces: `vlab down` then `vlab up`, wall seconds. */
+  rebuild: { down: number; up: number };
 }
 
 const started = new Date();
@@ -85,6 +93,10 @@ for (let r = 0; r < ROUNDS; r++) {
   await note(`round ${r + 1}: vlab up (default path)`);
   const up = await vlabUp(SEED_LAB);
   accel = await domainTypes(seedTargets.map((t) => t.domain));
+  await note(`round ${r + 1}: vlab reset x${RESETS}, then the rebuild it replaces (down + up)`);
+  const resets: number[] = [];
+  for (let i = 0; i < RESETS; i++) resets.push(await vlabWall(['-f', SEED_LAB, 'reset']));
+  const rebuild = { down: await vlabWall(['-f', SEED_LAB, 'down']), up: (await vlabUp(SEED_LAB)).wallSec };
   await note(`round ${r + 1}: boot-to-ready of vlab's guests`);
   const bootToReady = await rebootToReady(seedTargets);
   if (r === 0) {
@@ -98,9 +110,9 @@ for (let r = 0; r < ROUNDS; r++) {
   }
   await vlab(['-f', SEED_LAB, 'down']);
   await note(`round ${r + 1}: vlab up (VLAB_GUEST_DISKS=libguestfs)`);
-  const upLibguestfs = await vlabUp(SEED_LAB, FORCE_LIBGUESTFS);
+  const upLibguestfs = await vlabUp(SEED_LAB, FORCE_LIBGUESTFS, 600, ['--no-checkpoint']);
   await vlab(['-f', SEED_LAB, 'down']);
-  rounds.push({ baseline, up, upLibguestfs, bootToReady });
+  rounds.push({ baseline, up, upLibguestfs, bootToReady, resets, rebuild });
 }
 
 // --- guest configuration for MANY guests ---
@@ -169,6 +181,9 @@ const boot = med((r) => r.bootToReady);
 const cfg2 = med((r) => phaseSec(r.up, CONFIG));
 const cfg2G = med((r) => phaseSec(r.upLibguestfs, CONFIG));
 const cfgMany = phaseSec(many, CONFIG);
+const reset = med((r) => median(r.resets));
+const rebuild = med((r) => r.rebuild.down + r.rebuild.up);
+const checkpoint = med((r) => phaseSec(r.up, CHECKPOINT));
 const phasesLine = (u: UpFigures) => u.phases.map((p) => `${p.title} ${p.seconds.toFixed(2)}`).join(', ');
 
 console.log(
@@ -181,11 +196,19 @@ console.log(
 );
 console.log(`  vlab up (default path)               ${s(up)}   = ${ratio(up, boot)} boot-to-ready, ${ratio(up, base)} baseline`);
 for (const r of rounds) console.log(`      phases: ${phasesLine(r.up)}`);
-console.log(`  vlab up (VLAB_GUEST_DISKS=libguestfs) ${s(upG)}   = ${ratio(upG, boot)} boot-to-ready, ${ratio(upG, base)} baseline, ${ratio(upG, up)} default path`);
+console.log(`      of which the 'ready' checkpoint ${s(checkpoint).trim()} (= ${ratio(checkpoint, up)} of up; \`up --no-checkpoint\` skips it)`);
+console.log(
+  `  vlab up (VLAB_GUEST_DISKS=libguestfs, --no-checkpoint) ${s(upG)}   = ${ratio(upG, boot)} boot-to-ready, ${ratio(upG, base)} baseline, ${ratio(upG, up)} default path`,
+);
 for (const r of rounds) console.log(`      phases: ${phasesLine(r.upLibguestfs)}`);
 console.log(`  guests' boot-to-ready                ${s(boot)}   (bench: virsh destroy + start of vlab's domains on vlab's disks, until agent + addresses)`);
 console.log(`  baseline's own boot (start->ready)   ${s(baseBoot)}   = ${ratio(baseBoot, base)} of the baseline`);
 console.log(`  vlab's own per-guest ready:          ${rounds.map((r) => r.up.guests.map((g) => `${g.guest} ${g.readySec.toFixed(2)}s`).join(', ')).join(' | ')}`);
+console.log(`\n== reset between experiments (seed lab, medians)`);
+console.log(`  vlab reset                           ${s(reset)}   runs ${rounds.map((r) => r.resets.map((x) => x.toFixed(2)).join(' ')).join(' | ')}`);
+console.log(
+  `  vlab down + vlab up (the rebuild)    ${s(rebuild)}   (${rounds.map((r) => `down ${r.rebuild.down.toFixed(2)} + up ${r.rebuild.up.toFixed(2)}`).join(' | ')})   reset = ${ratio(reset, rebuild)} of it`,
+);
 console.log(`\n== "${CONFIG}" phase`);
 console.log(`  2 guests (seed), default path        ${s(cfg2)}   (libguestfs forced: ${s(cfg2G).trim()})`);
 console.log(`  ${MANY} tiny guests, default path       ${s(cfgMany)}   (whole up ${s(many.wallSec).trim()}; phases: ${phasesLine(many)})`);
@@ -227,7 +250,7 @@ const result = {
     rounds,
     diskPaths: { default: seedPaths, forcedLibguestfs: seedPathsForced },
     domainTypes: accel,
-    medians: { baseline: base, baselineBoot: baseBoot, up, upLibguestfs: upG, bootToReady: boot, guestConfig2: cfg2, guestConfig2Libguestfs: cfg2G },
+    medians: { baseline: base, baselineBoot: baseBoot, up, upLibguestfs: upG, bootToReady: boot, guestConfig2: cfg2, guestConfig2Libguestfs: cfg2G, checkpoint, reset, rebuild },
   },
   many: { guests: MANY, up: many, guestConfig: cfgMany },
   cli,

@@ -168,7 +168,7 @@ export async function labSnapshotRestore(req: RestoreSnapshotRequest): Promise<S
         `lab '${req.lab}' has no \`ready\` checkpoint (it was brought up with --no-checkpoint, or the checkpoint was removed)`,
         have.length
           ? `restore one of its snapshots with \`vlab snapshot restore NAME\` (${have.join(', ')}), or \`vlab down\` then \`vlab up\``
-          : 'save one with `vlab snapshot save NAME`, or `vlab down` then `vlab up`',
+          : 'take it now with `vlab snapshot save ready` (the guests as they are), or `vlab down` then `vlab up`',
       );
     throw new UsageError(`lab '${req.lab}' has no snapshot '${req.name}'`, have.length ? `its snapshots: ${have.join(', ')}` : 'save one with `vlab snapshot save NAME`');
   }
