@@ -130,7 +130,19 @@ const sandboxKvm =
   (await readFile('/run/vlab-sandbox/setup.log', 'utf8').catch(() => '')).split('\n').find((l) => l.startsWith('kvm: ')) ?? '(no kvm line in the sandbox setup log)';
 
 // --- optional: a 2-guest Debian lab ---
-let debian: { variant: string; baseline: PlainTimes; up: UpFigures; upLibguestfs?: UpFigures; bootToReady: number; paths: string[] } | string | undefined;
+let debian:
+  | {
+      variant: string;
+      baseline: PlainTimes;
+      up: UpFigures;
+      upLibguestfs?: UpFigures;
+      bootToReady: number;
+      paths: string[];
+      resets: number[];
+      rebuild: { down: number; up: number };
+    }
+  | string
+  | undefined;
 if (DEBIAN) {
   const imageDir = path.join(DEBIAN_OUT, DEBIAN_VARIANT);
   if (!existsSync(path.join(imageDir, 'image.yaml'))) {
@@ -157,6 +169,10 @@ if (DEBIAN) {
     const paths = await diskPaths(file);
     await note('Debian: vlab up (default path)');
     const up = await vlabUp(file, {}, 900);
+    await note(`Debian: vlab reset x${RESETS}, then the rebuild it replaces (down + up)`);
+    const resets: number[] = [];
+    for (let i = 0; i < RESETS; i++) resets.push(await vlabWall(['-f', file, 'reset', '--timeout', '900']));
+    const rebuild = { down: await vlabWall(['-f', file, 'down']), up: (await vlabUp(file, {}, 900)).wallSec };
     await note("Debian: boot-to-ready of vlab's guests");
     const bootToReady = await rebootToReady(targets, 900_000);
     await vlab(['-f', file, 'down']);
@@ -166,7 +182,7 @@ if (DEBIAN) {
       upLibguestfs = await vlabUp(file, FORCE_LIBGUESTFS, 900);
       await vlab(['-f', file, 'down']);
     }
-    debian = { variant: DEBIAN_VARIANT, baseline, up, ...(upLibguestfs ? { upLibguestfs } : {}), bootToReady, paths };
+    debian = { variant: DEBIAN_VARIANT, baseline, up, ...(upLibguestfs ? { upLibguestfs } : {}), bootToReady, paths, resets, rebuild };
   }
 }
 await note('end');
@@ -235,6 +251,12 @@ else if (debian) {
       `  vlab up (VLAB_GUEST_DISKS=libguestfs) ${s(d.upLibguestfs.wallSec)}   = ${ratio(d.upLibguestfs.wallSec, d.bootToReady)} boot-to-ready, ${ratio(d.upLibguestfs.wallSec, d.baseline.total)} baseline`,
     );
   console.log(`  guests' boot-to-ready                ${s(d.bootToReady)}   (second boot of vlab's guests: virsh destroy + start)`);
+  const dReset = median(d.resets);
+  const dRebuild = d.rebuild.down + d.rebuild.up;
+  console.log(`  vlab reset                           ${s(dReset)}   runs ${d.resets.map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `  vlab down + vlab up (the rebuild)    ${s(dRebuild)}   (down ${d.rebuild.down.toFixed(2)} + up ${d.rebuild.up.toFixed(2)})   reset = ${ratio(dReset, dRebuild)} of it`,
+  );
 }
 console.log(
   `\n  load averages: ${Object.entries(loads)

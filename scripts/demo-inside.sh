@@ -17,6 +17,14 @@ set +e
 vlab -f "$lab" verify --junit /run/demo-junit.xml
 verify_rc=$?
 set -e
+# An experiment that breaks a guest's network, then back to the checkpoint `up` took, and verify again.
+guest=$(node bin/vlab.js -f "$lab" status --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).guests[0].name))')
+vlab -f "$lab" exec "$guest" -- ip link set eth0 down
+vlab -f "$lab" reset
+set +e
+vlab -f "$lab" verify
+[ $? = 0 ] || verify_rc=1
+set -e
 vlab -f "$lab" down
 
 sandbox_snapshot /run/demo-after.txt

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's first command (`sudo npm run demo`): installs what is missing, builds the tiny
 # image, then in a sandbox (private network namespace and libvirtd; nothing reaches the host)
-# brings the seed lab up, verifies it against a simulated outside host, and takes it down.
+# brings the seed lab up, verifies it against a simulated outside host, breaks a guest's network,
+# resets the lab to the checkpoint `up` took, verifies again, and takes it down.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" != 0 ]; then
