@@ -52,6 +52,25 @@ export async function vlabUp(file: string, env: Record<string, string> = {}, tim
   return { wallSec, seconds: j.seconds, phases: j.phases, guests: (j.guests ?? []).map((g) => ({ guest: g.guest, agentSec: g.agentSec, readySec: g.readySec })) };
 }
 
+/** What a reset costs against the rebuild it replaces, for a lab that is up. */
+export interface ResetFigures {
+  /** Wall seconds of each `vlab reset` (guests back to the checkpoint up took). */
+  resets: number[];
+  /** The rebuild a reset replaces: `vlab down` then `vlab up`, wall seconds (the lab is up again after). */
+  rebuild: { down: number; up: number };
+}
+
+/** `vlab reset` n times, then `vlab down` + `vlab up` of the same lab, each timed as a whole process (timeoutSec: both waits; default: each command's own). */
+export async function resetVsRebuild(file: string, n: number, timeoutSec?: number): Promise<ResetFigures> {
+  const resets: number[] = [];
+  const wait = timeoutSec === undefined ? [] : ['--timeout', String(timeoutSec)];
+  for (let i = 0; i < n; i++) resets.push(await vlabWall(['-f', file, 'reset', ...wait]));
+  return { resets, rebuild: { down: await vlabWall(['-f', file, 'down']), up: (await vlabUp(file, {}, timeoutSec)).wallSec } };
+}
+
+/** down + up: the seconds of the rebuild a reset replaces. */
+export const rebuildSec = (r: ResetFigures): number => r.rebuild.down + r.rebuild.up;
+
 /** The seconds of one phase of an up, or undefined when it did not run. */
 export function phaseSec(up: UpFigures, title: string): number | undefined {
   return up.phases.find((p) => p.title === title)?.seconds;

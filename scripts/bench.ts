@@ -25,7 +25,8 @@ import { median, ratio, loadAverage } from './bench-stats.js';
 import { plainLab, seedBaseline, networkdFile, type PlainTimes } from './bench-baseline.js';
 import { rebootToReady, defineTimes } from './bench-guest.js';
 import { timeCli, timeNode, type CliTiming } from './bench-cli.js';
-import { SEED_LAB, vlab, vlabUp, vlabWall, phaseSec, readyTargets, tinyLab, debianLab, readImage, type UpFigures } from './bench-labs.js';
+import { SEED_LAB, vlab, vlabUp, resetVsRebuild, rebuildSec, phaseSec, readyTargets, tinyLab, debianLab, readImage, type UpFigures, type ResetFigures } from './bench-labs.js';
+import { CHECKPOINT_PHASE } from '../src/lab/snapshot.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const CLI_RUNS = Number(process.env.BENCH_CLI_RUNS ?? 10);
@@ -34,7 +35,6 @@ const DEBIAN = process.env.BENCH_DEBIAN === '1';
 const DEBIAN_OUT = process.env.DEBIAN_OUT ? path.resolve(REPO, process.env.DEBIAN_OUT) : path.join(REPO, 'vm-images', 'debian', 'out');
 const DEBIAN_VARIANT = process.env.BENCH_DEBIAN_VARIANT ?? 'networkd';
 const CONFIG = 'Guest configuration';
-const CHECKPOINT = 'Checkpoint ready';
 const RESETS = Number(process.env.BENCH_RESETS ?? 3);
 const FORCE_LIBGUESTFS = { VLAB_GUEST_DISKS: 'libguestfs' };
 
@@ -68,10 +68,7 @@ interface Round {
   up: UpFigures;
   upLibguestfs: UpFigures;
   bootToReady: number;
-  /** Wall seconds of each `vlab reset` (guests back to the checkpoint up took). */
-  resets: number[];
-  /** The rebuild a reset replaces: `vlab down` then `vlab up`, wall seconds. */
-  rebuild: { down: number; up: number };
+  reset: ResetFigures;
 }
 
 const started = new Date();
@@ -94,9 +91,7 @@ for (let r = 0; r < ROUNDS; r++) {
   const up = await vlabUp(SEED_LAB);
   accel = await domainTypes(seedTargets.map((t) => t.domain));
   await note(`round ${r + 1}: vlab reset x${RESETS}, then the rebuild it replaces (down + up)`);
-  const resets: number[] = [];
-  for (let i = 0; i < RESETS; i++) resets.push(await vlabWall(['-f', SEED_LAB, 'reset']));
-  const rebuild = { down: await vlabWall(['-f', SEED_LAB, 'down']), up: (await vlabUp(SEED_LAB)).wallSec };
+  const reset = await resetVsRebuild(SEED_LAB, RESETS);
   await note(`round ${r + 1}: boot-to-ready of vlab's guests`);
   const bootToReady = await rebootToReady(seedTargets);
   if (r === 0) {
@@ -112,7 +107,7 @@ for (let r = 0; r < ROUNDS; r++) {
   await note(`round ${r + 1}: vlab up (VLAB_GUEST_DISKS=libguestfs)`);
   const upLibguestfs = await vlabUp(SEED_LAB, FORCE_LIBGUESTFS, 600, ['--no-checkpoint']);
   await vlab(['-f', SEED_LAB, 'down']);
-  rounds.push({ baseline, up, upLibguestfs, bootToReady, resets, rebuild });
+  rounds.push({ baseline, up, upLibguestfs, bootToReady, reset });
 }
 
 // --- guest configuration for MANY guests ---
@@ -138,8 +133,7 @@ let debian:
       upLibguestfs?: UpFigures;
       bootToReady: number;
       paths: string[];
-      resets: number[];
-      rebuild: { down: number; up: number };
+      reset: ResetFigures;
     }
   | string
   | undefined;
@@ -170,9 +164,7 @@ if (DEBIAN) {
     await note('Debian: vlab up (default path)');
     const up = await vlabUp(file, {}, 900);
     await note(`Debian: vlab reset x${RESETS}, then the rebuild it replaces (down + up)`);
-    const resets: number[] = [];
-    for (let i = 0; i < RESETS; i++) resets.push(await vlabWall(['-f', file, 'reset', '--timeout', '900']));
-    const rebuild = { down: await vlabWall(['-f', file, 'down']), up: (await vlabUp(file, {}, 900)).wallSec };
+    const reset = await resetVsRebuild(file, RESETS, 900);
     await note("Debian: boot-to-ready of vlab's guests");
     const bootToReady = await rebootToReady(targets, 900_000);
     await vlab(['-f', file, 'down']);
@@ -182,7 +174,7 @@ if (DEBIAN) {
       upLibguestfs = await vlabUp(file, FORCE_LIBGUESTFS, 900);
       await vlab(['-f', file, 'down']);
     }
-    debian = { variant: DEBIAN_VARIANT, baseline, up, ...(upLibguestfs ? { upLibguestfs } : {}), bootToReady, paths, resets, rebuild };
+    debian = { variant: DEBIAN_VARIANT, baseline, up, ...(upLibguestfs ? { upLibguestfs } : {}), bootToReady, paths, reset };
   }
 }
 await note('end');
@@ -197,9 +189,16 @@ const boot = med((r) => r.bootToReady);
 const cfg2 = med((r) => phaseSec(r.up, CONFIG));
 const cfg2G = med((r) => phaseSec(r.upLibguestfs, CONFIG));
 const cfgMany = phaseSec(many, CONFIG);
-const reset = med((r) => median(r.resets));
-const rebuild = med((r) => r.rebuild.down + r.rebuild.up);
-const checkpoint = med((r) => phaseSec(r.up, CHECKPOINT));
+const reset = med((r) => median(r.reset.resets));
+const rebuild = med((r) => rebuildSec(r.reset));
+const checkpoint = med((r) => phaseSec(r.up, CHECKPOINT_PHASE));
+/** The reset line and the rebuild line: the medians, each round's runs, and reset / rebuild. */
+function printReset(reset: number, rebuild: number, runs: ResetFigures[]): void {
+  console.log(`  vlab reset                           ${s(reset)}   runs ${runs.map((r) => r.resets.map((x) => x.toFixed(2)).join(' ')).join(' | ')}`);
+  console.log(
+    `  vlab down + vlab up (the rebuild)    ${s(rebuild)}   (${runs.map((r) => `down ${r.rebuild.down.toFixed(2)} + up ${r.rebuild.up.toFixed(2)}`).join(' | ')})   reset = ${ratio(reset, rebuild)} of it`,
+  );
+}
 const phasesLine = (u: UpFigures) => u.phases.map((p) => `${p.title} ${p.seconds.toFixed(2)}`).join(', ');
 
 console.log(
@@ -221,9 +220,10 @@ console.log(`  guests' boot-to-ready                ${s(boot)}   (bench: virsh d
 console.log(`  baseline's own boot (start->ready)   ${s(baseBoot)}   = ${ratio(baseBoot, base)} of the baseline`);
 console.log(`  vlab's own per-guest ready:          ${rounds.map((r) => r.up.guests.map((g) => `${g.guest} ${g.readySec.toFixed(2)}s`).join(', ')).join(' | ')}`);
 console.log(`\n== reset between experiments (seed lab, medians)`);
-console.log(`  vlab reset                           ${s(reset)}   runs ${rounds.map((r) => r.resets.map((x) => x.toFixed(2)).join(' ')).join(' | ')}`);
-console.log(
-  `  vlab down + vlab up (the rebuild)    ${s(rebuild)}   (${rounds.map((r) => `down ${r.rebuild.down.toFixed(2)} + up ${r.rebuild.up.toFixed(2)}`).join(' | ')})   reset = ${ratio(reset, rebuild)} of it`,
+printReset(
+  reset,
+  rebuild,
+  rounds.map((r) => r.reset),
 );
 console.log(`\n== "${CONFIG}" phase`);
 console.log(`  2 guests (seed), default path        ${s(cfg2)}   (libguestfs forced: ${s(cfg2G).trim()})`);
@@ -251,12 +251,7 @@ else if (debian) {
       `  vlab up (VLAB_GUEST_DISKS=libguestfs) ${s(d.upLibguestfs.wallSec)}   = ${ratio(d.upLibguestfs.wallSec, d.bootToReady)} boot-to-ready, ${ratio(d.upLibguestfs.wallSec, d.baseline.total)} baseline`,
     );
   console.log(`  guests' boot-to-ready                ${s(d.bootToReady)}   (second boot of vlab's guests: virsh destroy + start)`);
-  const dReset = median(d.resets);
-  const dRebuild = d.rebuild.down + d.rebuild.up;
-  console.log(`  vlab reset                           ${s(dReset)}   runs ${d.resets.map((x) => x.toFixed(2)).join(' ')}`);
-  console.log(
-    `  vlab down + vlab up (the rebuild)    ${s(dRebuild)}   (down ${d.rebuild.down.toFixed(2)} + up ${d.rebuild.up.toFixed(2)})   reset = ${ratio(dReset, dRebuild)} of it`,
-  );
+  printReset(median(d.reset.resets), rebuildSec(d.reset), [d.reset]);
 }
 console.log(
   `\n  load averages: ${Object.entries(loads)

@@ -4,7 +4,7 @@ import type { Lab } from '../spec/types.js';
 import type { UpOutcome } from '../lab/up.js';
 import type { VerifyOutcome } from '../lab/verify.js';
 import type { PersistOutcome } from '../lab/persist.js';
-import type { SnapshotRestored } from '../lab/snapshot.js';
+import { CHECKPOINT_PHASE, type SnapshotRestored } from '../lab/snapshot.js';
 import { renderMatrix } from '../verify/report-matrix.js';
 import { renderJson } from '../verify/report-json.js';
 import { toJunit } from '../verify/report-junit.js';
@@ -32,7 +32,7 @@ export function printUp(o: UpOutcome, g: GlobalOptions, opts: { json?: boolean }
   out(`\nLab '${o.lab}' is up (${r.changed} changes in ${o.seconds.toFixed(1)}s, ${o.plan.accel}).\n`);
   for (const [guest, stack] of Object.entries(r.stacks)) out(`  ${guest}: network configuration for ${stack}\n`);
   out(renderSummaryTable(o.spec, r.ready, o.paths) + '\n');
-  const cp = r.phases.find((p) => p.title === 'Checkpoint ready');
+  const cp = r.phases.find((p) => p.title === CHECKPOINT_PHASE);
   if (cp) out(`Checkpoint 'ready' taken (${cp.seconds.toFixed(1)}s): \`vlab reset\` brings the guests back to this moment.\n`);
 }
 

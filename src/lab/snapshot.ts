@@ -25,6 +25,8 @@ import { requireState } from './state.js';
 
 /** The checkpoint `up` takes when every guest is ready, and `reset` goes back to. */
 export const READY = 'ready';
+/** The title of `up`'s phase that takes the `ready` checkpoint (and of that phase's progress). */
+export const CHECKPOINT_PHASE = `Checkpoint ${READY}`;
 
 /** A snapshot name: letters, digits, `.`, `_`, `-`; 1 to 64 characters; no path separators or `..`. */
 export function checkSnapshotName(name: string): void {
@@ -80,7 +82,7 @@ export async function saveSnapshot(host: Host, store: StateStore, state: LabStat
     const st = await host.libvirt.domainState(g.domain);
     if (st !== 'running') throw new HostError(`guest '${g.guest}' is not running (libvirt state: ${st}); a snapshot saves running guests`, 'run `vlab up` (or `vlab reset`) first');
   }
-  progress.phase(name === READY ? `Checkpoint ${READY}` : `Snapshot ${name}`);
+  progress.phase(name === READY ? CHECKPOINT_PHASE : `Snapshot ${name}`);
   try {
     await takeSnapshot({ host, store, state }, name, guests, progress);
   } catch (e) {

@@ -16,7 +16,7 @@ import { StateStore, type LabState } from '../state/store.js';
 import { applyUp, type UpReport } from '../apply/up.js';
 import { eventProgress, type OnEvent } from '../apply/progress.js';
 import { resolveLabImages, type LoadedLab } from './lab-file.js';
-import { READY, saveSnapshot } from './snapshot.js';
+import { CHECKPOINT_PHASE, READY, saveSnapshot } from './snapshot.js';
 import type { Lab } from '../spec/types.js';
 
 export interface UpRequest extends PlanOptions {
@@ -100,7 +100,7 @@ export async function labUp(req: UpRequest): Promise<UpOutcome> {
   if (req.checkpoint !== false && !req.host.dryRun && lab.guests.length) {
     // Its own phase, timed apart: `vlab reset` goes back here.
     const cp = await saveSnapshot(req.host, store, state, READY, progress);
-    report.phases.push({ title: `Checkpoint ${READY}`, seconds: cp.seconds, actions: 1 });
+    report.phases.push({ title: CHECKPOINT_PHASE, seconds: cp.seconds, actions: 1 });
   }
   return { lab: lab.name, spec: lab, paths, plan, upToDate: false, report, seconds };
 }
