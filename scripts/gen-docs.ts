@@ -241,7 +241,8 @@ export const IMAGE_YAML_KEYS: KeyDoc[] = [
     type: 'string',
     presence: 'optional',
     allowed: '',
-    description: "Kernel for direct kernel boot, relative to the image folder. Without it the guest boots from the disk's own bootloader.",
+    description:
+      "Kernel for direct kernel boot, relative to the image folder. Without it the guest boots from the disk's own bootloader, or with `boot: kernel` from a kernel vlab reads out of the disk's /boot.",
   },
   { key: 'initrd', type: 'string', presence: 'optional', allowed: '', description: 'Initial ramdisk for direct kernel boot, relative to the image folder.' },
   { key: 'cmdline', type: 'string', presence: 'optional', allowed: '', description: 'Kernel command line for direct kernel boot, e.g. `console=ttyS0 root=/dev/vda rw quiet`.' },
@@ -259,6 +260,14 @@ export const IMAGE_YAML_KEYS: KeyDoc[] = [
     allowed: '`agent`, `ssh`',
     description:
       'The transport for guests of this image that say `exec: auto` (or nothing): `agent` or `ssh`. Without it such guests use auto: the agent when it answers, else SSH.',
+  },
+  {
+    key: 'boot',
+    type: 'string',
+    presence: 'optional',
+    allowed: '`firmware`, `kernel`',
+    description:
+      "The default of guests of this image that set no `boot:`. `kernel`: direct kernel boot with the kernel, initrd and command line read from the disk's /boot and grub.cfg (once per image, kept in vlab's image cache), skipping the bootloader. `kernel:` above always wins. Default: firmware.",
   },
 ];
 

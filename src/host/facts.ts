@@ -11,7 +11,7 @@ import { readLabSummaries } from '../state/store.js';
 import type { Lab } from '../spec/types.js';
 import { detectAccel } from './accel.js';
 import { resolveImages } from './image-resolver.js';
-import { gatherImageFacts } from './image-facts.js';
+import { gatherImageFacts, gatherImageKernels } from './image-facts.js';
 import type { ImageCache } from './image-cache.js';
 import type { Host } from './index.js';
 
@@ -96,6 +96,7 @@ export async function gatherFacts(lab: Lab, host: Host, stateRoot: string, opts:
     opts.images ?? resolveImages(lab, host.qemuImg),
   ]);
   const stateDir = path.join(stateRoot, lab.name);
+  const imageFacts = await gatherImageFacts(lab, images, host, opts.imageCache);
   return {
     links,
     addresses,
@@ -105,7 +106,8 @@ export async function gatherFacts(lab: Lab, host: Host, stateRoot: string, opts:
     libvirt,
     accel: detectAccel(),
     images,
-    imageFacts: await gatherImageFacts(lab, images, host, opts.imageCache),
+    imageFacts,
+    imageKernels: await gatherImageKernels(lab, images, imageFacts, host, opts.imageCache),
     templates: readTemplates(lab),
     otherLabs: readLabSummaries(stateRoot, lab.name),
     stateDir,

@@ -15,10 +15,14 @@ export function cacheRoot(env: string | undefined = process.env.VLAB_CACHE_DIR):
   return path.resolve(env || '/var/cache/vlab');
 }
 
-const keyOf = (id: ImageIdentity) =>
+/** Bumped when what an inspection holds changes (2: boot.cmdline carries the root's UUID), so older entries are read again. */
+const FORMAT = 2;
+
+/** The file name an image identity is kept under (its inspection, and its `boot: kernel` files). */
+export const keyOf = (id: ImageIdentity) =>
   crypto
     .createHash('sha256')
-    .update(JSON.stringify([id.path, id.size, id.mtimeMs, id.ino]))
+    .update(JSON.stringify([FORMAT, id.path, id.size, id.mtimeMs, id.ino]))
     .digest('hex')
     .slice(0, 32);
 
@@ -68,10 +72,16 @@ export class ImageCache {
     });
   }
 
-  /** Removes every entry; returns how many there were. */
+  /** Removes every entry, and the kernels copied out for `boot: kernel`; returns how many entries there were. */
   clear(): number {
     const n = this.list().length;
     fs.rmSync(path.join(this.root, 'images'), { recursive: true, force: true });
+    fs.rmSync(path.join(this.root, 'boot'), { recursive: true, force: true });
     return n;
+  }
+
+  /** The folder holding the kernel and initrd copied out of this image for `boot: kernel`. */
+  bootDir(id: ImageIdentity): string {
+    return path.join(this.root, 'boot', keyOf(id));
   }
 }

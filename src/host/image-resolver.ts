@@ -1,6 +1,6 @@
 /**
  * Resolves a lab's image references: a folder with an image.yaml (disk, and optionally kernel,
- * initrd, cmdline, netconfig, exec), or a bare .qcow2 file. Every problem becomes an
+ * initrd, cmdline, netconfig, exec, boot), or a bare .qcow2 file. Every problem becomes an
  * ImageProblem with a hint instead of an exception, so all of them are reported at once.
  */
 import fs from 'node:fs';
@@ -8,10 +8,11 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ImageProblem } from '../plan/facts.js';
 import { didYouMean } from '../spec/suggest.js';
-import type { ExecTransport, ImageInfo, Lab, LabImage, NetconfigKind } from '../spec/types.js';
+import type { BootMode, ExecTransport, ImageInfo, Lab, LabImage, NetconfigKind } from '../spec/types.js';
 import type { QemuImg } from './qemu-img.js';
 
-const KEYS = ['disk', 'kernel', 'initrd', 'cmdline', 'netconfig', 'exec'] as const;
+const KEYS = ['disk', 'kernel', 'initrd', 'cmdline', 'netconfig', 'exec', 'boot'] as const;
+const BOOTS: readonly BootMode[] = ['firmware', 'kernel'];
 const NETCONFIGS: readonly Exclude<NetconfigKind, 'auto'>[] = ['ifupdown', 'netplan', 'networkd', 'networkmanager', 'ifcfg', 'cloud-init'];
 const EXECS: readonly Exclude<ExecTransport, 'auto'>[] = ['agent', 'ssh'];
 
@@ -23,6 +24,7 @@ export interface ImageYaml {
   cmdline?: string;
   netconfig?: Exclude<NetconfigKind, 'auto'>;
   exec?: Exclude<ExecTransport, 'auto'>;
+  boot?: BootMode;
 }
 
 /** Validates image.yaml text: the fields, or the list of problems (each with a hint where one helps). */
@@ -72,6 +74,15 @@ export function parseImageYaml(text: string): { ok: ImageYaml } | { problems: { 
   if (exec !== undefined) {
     if ((EXECS as readonly string[]).includes(exec)) out.exec = exec as ImageYaml['exec'];
     else problems.push({ message: `image.yaml: exec '${exec}' is not one of ${EXECS.join(', ')}` });
+  }
+  const boot = str('boot', false);
+  if (boot !== undefined) {
+    if ((BOOTS as readonly string[]).includes(boot)) out.boot = boot as BootMode;
+    else
+      problems.push({
+        message: `image.yaml: boot '${boot}' is not one of ${BOOTS.join(', ')}`,
+        hint: "boot: kernel reads the kernel from the image's /boot; boot: firmware runs its bootloader",
+      });
   }
   if (problems.length) return { problems };
   return { ok: out as ImageYaml };
@@ -145,6 +156,7 @@ async function resolveOne(img: LabImage, qemuImg: QemuImg): Promise<ImageInfo | 
   if (y.cmdline) base.cmdline = y.cmdline;
   if (y.netconfig) base.netconfig = y.netconfig;
   if (y.exec) base.exec = y.exec;
+  if (y.boot) base.boot = y.boot;
   return diskInfo(img, abs(y.disk), qemuImg, base);
 }
 

@@ -3,7 +3,7 @@
  * planner. Nothing here is fetched lazily: the planner sees a snapshot.
  */
 import type { ImageInfo } from '../spec/types.js';
-import type { ImageInspection } from './image-facts.js';
+import type { ImageInspection, ImageKernel } from './image-facts.js';
 
 export interface LinkFact {
   name: string;
@@ -105,6 +105,8 @@ export interface HostFacts {
   images: Record<string, ImageInfo | ImageProblem>;
   /** What each base image's files show (by image name), read once per image identity and cached: route, stack, kernel. Absent: not inspected (cloud-init guests only, or a dry host). */
   imageFacts?: Record<string, ImageInspection | { error: string }>;
+  /** For images some guest boots with `boot: kernel`: the kernel files copied into vlab's cache, or why there are none. */
+  imageKernels?: Record<string, ImageKernel | { error: string }>;
   /** Domain XML templates by absolute path (the default one under "default"). */
   templates: Record<string, string>;
   otherLabs: OtherLabFact[];

@@ -14,6 +14,7 @@ import { chooseExec, hostKeyAlias, usesSsh, type ExecChoice } from './exec-trans
 import { slotMaterial, sshSlotNames } from '../render/ssh-files.js';
 import type { SshGuest } from './types.js';
 import type { DiskRoute, ImageInspection } from './image-facts.js';
+import { bootImage, bootMode } from './boot.js';
 
 /** Which network stack a guest gets, and who decided: the lab file, the image, or disk inspection at `up`. */
 export function chooseStack(guest: LabGuest, image: ImageInfo | undefined, inspection?: ImageInspection): { stack: string; source: string; detect: boolean } {
@@ -132,10 +133,11 @@ export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 't
       continue;
     }
     const consoleLog = consoleLogPath(paths, guest.name);
+    const boot = kernelBoot(guest, image, facts, conflicts);
     const xml = await renderDomainXml({
       lab,
       guest,
-      image,
+      image: boot.image,
       domainType: accel === 'kvm' ? 'kvm' : 'qemu',
       overlayPath: overlay,
       consoleLogPath: consoleLog,
@@ -154,7 +156,7 @@ export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 't
       id: defineId,
       kind: 'domain.define',
       target: dom,
-      description: `define domain ${dom} (${accel}, ${guest.memory} MiB, ${guest.vcpus} vCPU, ${guest.interfaces.length} NIC${guest.interfaces.length > 1 ? 's' : ''})`,
+      description: `define domain ${dom} (${accel}, ${guest.memory} MiB, ${guest.vcpus} vCPU, ${guest.interfaces.length} NIC${guest.interfaces.length > 1 ? 's' : ''})${boot.note}`,
       dependsOn: [configId, ...netIds],
       satisfied: defined,
       details: { kind: 'domain.define', name: dom, xml, consoleLog },
@@ -192,6 +194,24 @@ export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 't
     });
   }
   return actions;
+}
+
+/** The image a guest's domain boots: for `boot: kernel`, with the kernel vlab copied out of it (a conflict when there is none). */
+function kernelBoot(guest: LabGuest, image: ImageInfo, facts: HostFacts, conflicts: Conflict[]): { image: ImageInfo; note: string } {
+  if (bootMode(guest, image) !== 'kernel') return { image, note: '' };
+  const k = facts.imageKernels?.[guest.image];
+  if (!k || 'error' in k) {
+    conflicts.push({
+      kind: 'boot-kernel-missing',
+      message: `guest '${guest.name}': boot: kernel, but no kernel can be taken from image '${guest.image}' (${k ? k.error : 'the image was not inspected'})`,
+      hint: `give the image an image.yaml with kernel:, initrd: and cmdline:, or set boot: firmware on guests.${guest.name}`,
+    });
+    return { image, note: '' };
+  }
+  return {
+    image: bootImage(image, k),
+    note: `, direct kernel boot of the image's ${k.from.kernel}${k.from.initrd ? ` and ${k.from.initrd}` : ''} (command line from ${k.from.source ?? '/boot'})`,
+  };
 }
 
 /** The lab's SSH keys: one action for every guest reached over SSH; undefined when none is. */

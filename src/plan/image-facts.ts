@@ -36,8 +36,20 @@ export interface ImageBoot {
   /** Paths inside the guest, e.g. `/boot/vmlinuz-6.1.0-18-amd64`. */
   kernel: string;
   initrd?: string;
-  /** Kernel command line from grub.cfg's default entry, with its `root=`. */
+  /** Kernel command line from grub.cfg's default entry, with its `root=` (or `root=UUID=` of the root filesystem when grub gives none). */
   cmdline: string;
+  /** Where the kernel and command line were found, for people: `grub.cfg default entry` or `/boot (no grub.cfg)`. */
+  source?: string;
+}
+
+/** `boot: kernel` files copied out of an image into vlab's cache folder: host paths the domain boots. */
+export interface ImageKernel {
+  kernel: string;
+  initrd?: string;
+  /** The command line as found (ImageBoot.cmdline); the planner adds the serial console. */
+  cmdline: string;
+  /** The paths inside the image they came from, and where the command line came from. */
+  from: ImageBoot;
 }
 
 /** The identity a cache entry is keyed by: a changed image is inspected again. */

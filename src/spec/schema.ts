@@ -62,6 +62,12 @@ export const GuestSchema = z
       .describe(
         "How vlab runs commands in the guest (`vlab exec`, `verify`, the address check of `up`): `agent` = the qemu guest agent; `ssh` = SSH as root over the lab network with a key vlab makes per lab (needs an SSH server in the image and a static address on a network with cidr); `auto` = the agent when it answers, else SSH. Default: the image's `exec:`, else auto.",
       ),
+    boot: z
+      .enum(['firmware', 'kernel'])
+      .optional()
+      .describe(
+        "`firmware`: the BIOS boots the disk's own bootloader. `kernel`: direct kernel boot with the kernel, initrd and command line (its `root=`) vlab reads from the image's /boot and grub.cfg once and keeps in its image cache; for disk-only images, it skips the bootloader. An image.yaml `kernel:` always wins. Default: the image's `boot:`, else firmware.",
+      ),
     template: z.string().optional().describe('Domain XML template file, relative to the lab file. Default: templates/domain.xml.'),
     interfaces: z.array(InterfaceSchema).min(1).max(8).describe('NICs in order: the first is eth0.'),
   })

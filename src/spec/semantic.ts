@@ -165,6 +165,7 @@ export function resolveLab(file: LabFile, labPath: string): { lab?: Lab; problem
       vcpus: g.vcpus,
       netconfig: g.netconfig as NetconfigKind,
       exec: g.exec as ExecTransport,
+      ...(g.boot !== undefined ? { boot: g.boot } : {}),
       ...(g.template !== undefined ? { template: path.resolve(dir, g.template) } : {}),
       interfaces,
     });

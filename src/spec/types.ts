@@ -9,6 +9,8 @@ export const NETCONFIG_KINDS: readonly NetconfigKind[] = ['auto', 'ifupdown', 'n
 export type ExecTransport = 'auto' | 'agent' | 'ssh';
 /** Hardware acceleration: `auto` picks kvm where it works and tcg elsewhere. */
 export type Accel = 'auto' | 'kvm' | 'tcg';
+/** How a guest boots: its disk's bootloader (`firmware`) or a kernel from the image's /boot (`kernel`). */
+export type BootMode = 'firmware' | 'kernel';
 
 export interface LabNetwork {
   name: string;
@@ -58,6 +60,8 @@ export interface LabGuest {
   vcpus: number;
   netconfig: NetconfigKind;
   exec: ExecTransport;
+  /** The lab file's `boot:`; absent: the image's `boot:`, else firmware. */
+  boot?: BootMode;
   /** Absolute path of a domain XML template, when the guest names its own. */
   template?: string;
   interfaces: LabInterface[];
@@ -104,4 +108,6 @@ export interface ImageInfo {
   cmdline?: string;
   netconfig?: Exclude<NetconfigKind, 'auto'>;
   exec?: Exclude<ExecTransport, 'auto'>;
+  /** image.yaml's `boot:` (the default of the guests on this image). */
+  boot?: BootMode;
 }

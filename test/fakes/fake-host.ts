@@ -482,8 +482,9 @@ export class FakeHost {
             stack: { stack: 'ifupdown', evidence: ['/sbin/ifup'] },
           };
         },
-        async copyOut() {
+        async copyOut(_image: { disk: string }, _route: unknown, files: { guest: string; host: string }[]) {
           f.gate('inspector.copyOut', false);
+          for (const file of files) fs.writeFileSync(file.host, `fake ${file.guest}\n`);
         },
       },
       seedIsos: {

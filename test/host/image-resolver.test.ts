@@ -63,6 +63,9 @@ test('parseImageYaml: valid, unknown keys with suggestions, bad enums, missing d
   assert.ok(msgs.some((m) => /'disk' is required/.test(m)));
   assert.ok(msgs.some((m) => /netconfig 'netplna'.*did you mean 'netplan'/.test(m)));
   assert.ok(msgs.some((m) => /exec 'telnet'/.test(m)));
+  assert.deepEqual(parseImageYaml('disk: a.qcow2\nboot: kernel\n'), { ok: { disk: 'a.qcow2', boot: 'kernel' } });
+  const b = parseImageYaml('disk: a.qcow2\nboot: grub\n');
+  assert.ok('problems' in b && /boot 'grub' is not one of firmware, kernel/.test(b.problems[0]!.message));
   assert.ok('problems' in parseImageYaml('- a\n- b\n'));
   assert.ok('problems' in parseImageYaml('disk: [unclosed\n'));
 });

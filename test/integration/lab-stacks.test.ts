@@ -151,3 +151,48 @@ test('a wrong netconfig (ifupdown forced on the networkd image) fails up with th
   }
   assert.equal(await snapshot(), before);
 });
+
+const kernelWhy = skip ?? (built('ifupdown') && wanted.includes('ifupdown') ? undefined : 'needs the ifupdown image (VLAB_GUESTS includes ifupdown, and it is built)');
+test(
+  "boot: kernel on a bare qcow2 (the ifupdown image's GRUB disk): vlab takes kernel, initrd and root= from its /boot and grub.cfg, the guest comes up and verifies",
+  { skip: kernelWhy, timeout: 1_800_000 },
+  async (t) => {
+    const before = await snapshot();
+    const dir = await mkdtemp('/run/vlab-stack-');
+    const disk = path.join(OUT, 'ifupdown', 'disk.qcow2');
+    const text = `name: st-kboot
+networks:
+  lan: { cidr: 172.30.6.0/24, nat: true }
+images:
+  bare: ${disk}
+guests:
+  k1:
+    image: bare
+    boot: kernel
+    memory: 512
+    interfaces: [{ network: lan, address: 172.30.6.11 }]
+verify:
+  external: [198.18.0.2]
+`;
+    const file = await writeLab(dir, 'st-kboot', text);
+    const plan = await vlab(['-f', file, 'plan']);
+    assert.equal(plan.exitCode, 0, plan.stdout + plan.stderr);
+    assert.match(plan.stdout, /direct kernel boot of the image's \/boot\/vmlinuz-\S+ and \/boot\/initrd\.img-\S+ \(command line from grub\.cfg default entry\)/, plan.stdout);
+    const t0 = performance.now();
+    const up = await vlab(['-f', file, 'up', '--timeout', TIMEOUT]);
+    const upSec = (performance.now() - t0) / 1000;
+    try {
+      assert.equal(up.exitCode, 0, `up failed:\n${up.stdout}\n${up.stderr}`);
+      t.diagnostic(`boot: kernel, bare ifupdown disk: up ${upSec.toFixed(0)}s`);
+      const xml = await vlab(['-f', file, 'exec', 'k1', '--', 'cat', '/proc/cmdline']);
+      assert.equal(xml.exitCode, 0, xml.stderr);
+      assert.match(xml.stdout, /root=UUID=[0-9a-f-]{36} rw console=ttyS0/, `the guest runs with grub's command line:\n${xml.stdout}`);
+      const v = await vlab(['-f', file, 'verify']);
+      assert.equal(v.exitCode, 0, v.stdout + v.stderr);
+    } finally {
+      const down = await vlab(['-f', file, 'down']);
+      assert.equal(down.exitCode, 0, down.stdout + down.stderr);
+    }
+    assert.equal(await snapshot(), before);
+  },
+);

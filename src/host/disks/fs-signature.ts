@@ -10,6 +10,8 @@ export interface FsSignature {
   kind: FsKind;
   /** ext only: why the direct path must not write it (needs_recovery, errors), if anything. */
   unsafe?: string;
+  /** ext only: the filesystem UUID (for `root=UUID=...`). */
+  uuid?: string;
 }
 
 const EXT_MAGIC = 0xef53;
@@ -29,7 +31,7 @@ export function readFsSignature(b: Buffer): FsSignature {
   if (at(512, 'LABELONE') || at(24, 'LVM2 001') || at(512 + 24, 'LVM2 001')) return { kind: 'lvm' };
   if (at(0x10040, '_BHRfS_M')) return { kind: 'btrfs' };
   if (at(4096 - 10, 'SWAPSPACE2')) return { kind: 'swap' };
-  if (b.length >= 1024 + 0x68 && b.readUInt16LE(1024 + 0x38) === EXT_MAGIC) {
+  if (b.length >= 1024 + 0x78 && b.readUInt16LE(1024 + 0x38) === EXT_MAGIC) {
     const sb = 1024;
     const state = b.readUInt16LE(sb + 0x3a);
     const compat = b.readUInt32LE(sb + 0x5c);
@@ -43,7 +45,9 @@ export function readFsSignature(b: Buffer): FsSignature {
           : state & STATE_ERRORS
             ? 'its error flag is set (run e2fsck on the image)'
             : undefined;
-    return { kind, ...(unsafe ? { unsafe } : {}) };
+    const hex = b.subarray(sb + 0x68, sb + 0x78).toString('hex');
+    const uuid = /^0+$/.test(hex) ? undefined : `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    return { kind, ...(unsafe ? { unsafe } : {}), ...(uuid ? { uuid } : {}) };
   }
   return { kind: 'unknown' };
 }

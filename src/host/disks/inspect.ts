@@ -86,7 +86,7 @@ export class DiskInspector implements ImageInspector {
       const etc = (await dbg.stat(['/etc'])).get('/etc');
       if (etc?.type !== 'directory') continue;
       const route: DiskRoute = { kind: 'direct', fs: sig.kind, offsetBytes: c.offsetBytes, ...(c.number ? { partition: c.number } : {}) };
-      const facts = await this.readFiles(dbg);
+      const facts = await this.readFiles(dbg, sig.uuid);
       if (sig.unsafe) return { identity, route: { kind: 'libguestfs', reason: `the root (${sig.kind}, ${where}): ${sig.unsafe}` }, ...facts };
       if (facts.selinux)
         return {
@@ -102,7 +102,7 @@ export class DiskInspector implements ImageInspector {
   }
 
   /** Stack evidence, SELinux mode and boot files, from the root filesystem. */
-  private async readFiles(dbg: Debugfs): Promise<Pick<ImageInspection, 'stack' | 'boot'> & { selinux?: string }> {
+  private async readFiles(dbg: Debugfs, rootUuid: string | undefined): Promise<Pick<ImageInspection, 'stack' | 'boot'> & { selinux?: string }> {
     const probes = await dbg.stat([...STACK_PROBES, '/etc/selinux/config', '/boot/grub/grub.cfg']);
     const netplan = ((await dbg.list('/etc/netplan')) ?? []).filter((n) => n.endsWith('.yaml')).map((n) => `/etc/netplan/${n}`);
     const stack = decideStack((p) => probes.get(p) !== undefined, netplan.sort());
@@ -115,15 +115,15 @@ export class DiskInspector implements ImageInspector {
       await dbg.dump(want);
       const text = (f: string) => (fs.existsSync(path.join(tmp, f)) ? fs.readFileSync(path.join(tmp, f), 'utf8') : undefined);
       const selinux = /^\s*SELINUX\s*=\s*(enforcing|permissive)\b/m.exec(text('selinux') ?? '')?.[1];
-      const boot = await this.boot(dbg, text('grub.cfg'));
+      const boot = await this.boot(dbg, text('grub.cfg'), rootUuid);
       return { ...(stack ? { stack } : {}), ...(boot ? { boot } : {}), ...(selinux ? { selinux } : {}) };
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
   }
 
-  /** Newest /boot/vmlinuz-* with its initrd, and grub's command line for it. */
-  private async boot(dbg: Debugfs, grub: string | undefined): Promise<ImageBoot | undefined> {
+  /** Newest /boot/vmlinuz-* (or grub's default) with its initrd, and grub's command line for it; without a `root=` there, the root's UUID. */
+  private async boot(dbg: Debugfs, grub: string | undefined, rootUuid: string | undefined): Promise<ImageBoot | undefined> {
     const names = (await dbg.list('/boot')) ?? [];
     const kernels = names.filter((n) => /^vmlinuz-/.test(n)).sort(byVersion);
     const g = grub ? grubDefault(grub) : undefined;
@@ -132,7 +132,8 @@ export class DiskInspector implements ImageInspector {
     const version = kernelName.slice('vmlinuz-'.length);
     const initrd = names.find((n) => n === `initrd.img-${version}` || n === `initramfs-${version}.img`);
     const args = g?.args ?? 'ro';
-    return { kernel: `/boot/${kernelName}`, ...(initrd ? { initrd: `/boot/${initrd}` } : {}), cmdline: args };
+    const root = /(^|\s)root=/.test(args) || !rootUuid ? '' : `root=UUID=${rootUuid} `;
+    return { kernel: `/boot/${kernelName}`, ...(initrd ? { initrd: `/boot/${initrd}` } : {}), cmdline: root + args, source: g ? 'grub.cfg default entry' : '/boot (no grub.cfg)' };
   }
 
   /** Copies guest files of the image's root (e.g. the kernel for `boot: kernel`) to host files. */

@@ -60,4 +60,6 @@ export interface GuestDisks {
 export interface ImageInspector {
   /** Route, stack evidence and boot files of a base image. Never writes it. */
   inspect(image: { disk: string; format: string }): Promise<ImageInspection>;
+  /** Copies files of the image's root (direct route only) to host paths; every file must come out. Never writes the image. */
+  copyOut(image: { disk: string; format: string }, route: DiskRoute, files: { guest: string; host: string }[]): Promise<void>;
 }
