@@ -42,6 +42,7 @@ export async function doAction(host: Host, action: Action, ctx: DoContext): Prom
       return;
     }
     case 'disk.overlay':
+    case 'disk.top':
       host.files.mkdirp(path.dirname(d.overlay), 0o711);
       if (host.files.exists(d.overlay)) host.files.remove(d.overlay); // a half-made overlay from a killed run
       await host.qemuImg.createOverlay(d.base, d.overlay);

@@ -23,6 +23,7 @@ const ORDER = [
   'domain.define',
   'guest.config',
   'ssh.keys',
+  'disk.top',
   'disk.overlay',
   'libvirt.network',
   'iptables.rule',

@@ -10,7 +10,7 @@ import { domainName } from '../render/domain-xml.js';
 import { HostError } from '../errors.js';
 
 const HOST_SIDE = new Set(['bridge.create', 'bridge.address', 'uplink.attach', 'sysctl.forward', 'iptables.rule', 'libvirt.network']);
-const GUEST_DEFINITION = new Set(['disk.overlay', 'ssh.keys', 'guest.config', 'domain.define']);
+const GUEST_DEFINITION = new Set(['disk.overlay', 'disk.top', 'ssh.keys', 'guest.config', 'domain.define']);
 
 /**
  * The plan a snapshot restore may apply: the host-side actions still to do; everything else

@@ -55,6 +55,7 @@ export async function undoEntry(host: Host, e: JournalEntry, ctx: UndoContext): 
       return `snapshot ${d.name}: ${gone.length ? `deleted from ${gone.join(', ')}` : 'already gone'}`;
     }
     case 'disk.overlay':
+    case 'disk.top':
       if (!d.overlay.startsWith(ctx.stateDir + '/')) throw new HostError(`overlay ${d.overlay} is outside the lab's state dir; not removing it`);
       host.files.remove(d.overlay);
       return `overlay ${d.overlay}: removed`;

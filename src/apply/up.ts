@@ -20,7 +20,7 @@ const PHASES: { title: string; kinds: ActionKind[] }[] = [
   { title: 'Host networking', kinds: ['bridge.create', 'bridge.address', 'uplink.attach', 'sysctl.forward', 'iptables.rule', 'libvirt.network'] },
   { title: 'Guest disks', kinds: ['disk.overlay', 'ssh.keys'] },
   { title: 'Guest configuration', kinds: ['guest.config'] },
-  { title: 'Domains', kinds: ['domain.define', 'domain.start'] },
+  { title: 'Domains', kinds: ['disk.top', 'domain.define', 'domain.start'] },
   { title: 'Guests ready', kinds: ['guest.ready'] },
 ];
 

@@ -26,7 +26,7 @@ export const COMMANDS: CommandEntry[] = [
   },
   {
     name: 'reset',
-    summary: 'put the lab (or some guests) back to the `ready` checkpoint of `up`, in seconds, no reboot',
+    summary: 'put the lab (or some guests) back to the `ready` checkpoint of `up`, in seconds, no reboot; --cold boots them on fresh disks instead',
     module: './commands/reset.js',
     register: 'registerReset',
   },

@@ -5,6 +5,7 @@ import type { UpOutcome } from '../lab/up.js';
 import type { VerifyOutcome } from '../lab/verify.js';
 import type { PersistOutcome } from '../lab/persist.js';
 import { CHECKPOINT_PHASE, type SnapshotRestored } from '../lab/snapshot.js';
+import type { ColdReset } from '../lab/cold-reset.js';
 import { renderMatrix } from '../verify/report-matrix.js';
 import { renderJson } from '../verify/report-json.js';
 import { toJunit } from '../verify/report-junit.js';
@@ -59,6 +60,18 @@ export function printPersist(p: PersistOutcome, g: GlobalOptions, opts: { json?:
 }
 
 /** A snapshot restore's (or reset's) result: what was repaired, the guests, their clocks. */
+export function printColdReset(r: ColdReset, g: GlobalOptions, opts: { json?: boolean }): void {
+  if (opts.json) return out(JSON.stringify(r, null, 2) + '\n');
+  if (g.quiet) return;
+  const lines = [`\nLab '${r.lab}': ${r.guests.join(', ')} booted on fresh disks over their configured layers in ${r.seconds.toFixed(1)}s.`];
+  for (const l of r.repaired) lines.push(`  repaired: ${l}`);
+  for (const l of r.reattached) lines.push(`  reattached: ${l}`);
+  if (r.discarded.length) lines.push(`  snapshots deleted (they held the replaced disks): ${r.discarded.join(', ')}`);
+  if (r.checkpoint) lines.push("  checkpoint 'ready' taken again: `vlab reset` goes back here");
+  else if (r.discarded.includes('ready')) lines.push("  note: no 'ready' checkpoint now (only some guests were reset); `vlab snapshot save ready` takes one");
+  out(lines.join('\n') + '\n');
+}
+
 export function printSnapshotRestored(r: SnapshotRestored, g: GlobalOptions, opts: { json?: boolean }): void {
   if (opts.json) return out(JSON.stringify(r, null, 2) + '\n');
   if (g.quiet) return;

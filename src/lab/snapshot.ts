@@ -4,24 +4,21 @@
  * guest, memory included, inside its overlay: the base image is never written. Prints nothing.
  */
 import type { Host } from '../host/index.js';
-import { sshKeysOf } from '../host/lab-exec.js';
-import { gatherFacts } from '../host/facts.js';
-import { planLab } from '../plan/planner.js';
 import type { SnapshotGuest } from '../plan/types.js';
-import { consoleLogPath, overlayPath } from '../plan/paths.js';
+import { configuredPath, overlayPath } from '../plan/paths.js';
 import type { Lab } from '../spec/types.js';
 import { domainName } from '../render/domain-xml.js';
 import { acquireLock } from '../state/lock.js';
 import type { LabState, StateStore } from '../state/store.js';
 import { HostError, UsageError } from '../errors.js';
-import { applyUp } from '../apply/up.js';
 import { eventProgress, type OnEvent, type Progress } from '../apply/progress.js';
 import { revertGuests, snapshotId, takeSnapshot } from '../apply/snapshot.js';
-import { hostSideRepair, reattachTaps } from '../apply/repair.js';
+import { reattachTaps } from '../apply/repair.js';
 import { setGuestClock } from '../apply/guest-clock.js';
-import { waitReady, type ReadyResult } from '../apply/readiness.js';
+import type { ReadyResult } from '../apply/readiness.js';
 import { undoEntry } from '../apply/undo-entry.js';
 import { requireState } from './state.js';
+import { confirmReady, phaseTimer, repairHostSide } from './guest-steps.js';
 
 /** The checkpoint `up` takes when every guest is ready, and `reset` goes back to. */
 export const READY = 'ready';
@@ -100,7 +97,7 @@ export interface SnapshotListing {
   guests: string[];
   /** Bytes of saved memory over all guests (the disk changes live in the overlays, shared). */
   memoryBytes: number;
-  /** Bytes all the lab's overlays take now (every snapshot's disk state and the running one). */
+  /** Bytes all the lab's overlays take now (configured layers, every snapshot's disk state and the running one). */
   overlayBytes: number;
   /** False when the journal holds the snapshot but some guest's overlay does not (an interrupted save). */
   complete: boolean;
@@ -109,12 +106,9 @@ export interface SnapshotListing {
 /** The lab's snapshots, oldest first. Read-only. */
 export async function labSnapshotList(req: { lab: string; host: Host; root: string }): Promise<SnapshotListing[]> {
   const { store, state } = requireState(req.root, req.lab);
-  const infos = await Promise.all(
-    state.spec.guests.map(async (g) => {
-      return req.host.qemuImg.info(overlayPath(store.paths, g.name)).catch(() => undefined);
-    }),
-  );
-  const overlayBytes = infos.reduce((n, i) => n + (i?.actualBytes ?? 0), 0);
+  const infos = await Promise.all(state.spec.guests.map((g) => req.host.qemuImg.info(overlayPath(store.paths, g.name)).catch(() => undefined)));
+  const layers = await Promise.all(state.spec.guests.map((g) => req.host.qemuImg.info(configuredPath(store.paths, g.name)).catch(() => undefined)));
+  const overlayBytes = [...infos, ...layers].reduce((n, i) => n + (i?.actualBytes ?? 0), 0);
   return state.entries.flatMap((e) => {
     if (e.details.kind !== 'snapshot') return [];
     const d = e.details;
@@ -169,8 +163,8 @@ export async function labSnapshotRestore(req: RestoreSnapshotRequest): Promise<S
       throw new HostError(
         `lab '${req.lab}' has no \`ready\` checkpoint (it was brought up with --no-checkpoint, or the checkpoint was removed)`,
         have.length
-          ? `restore one of its snapshots with \`vlab snapshot restore NAME\` (${have.join(', ')}), or \`vlab down\` then \`vlab up\``
-          : 'take it now with `vlab snapshot save ready` (the guests as they are), or `vlab down` then `vlab up`',
+          ? `\`vlab reset --cold\` boots the guests on fresh disks; or restore one of its snapshots with \`vlab snapshot restore NAME\` (${have.join(', ')})`
+          : '`vlab reset --cold` boots the guests on fresh disks (their configuration as up wrote it); or take the checkpoint now with `vlab snapshot save ready` (the guests as they are)',
       );
     throw new UsageError(`lab '${req.lab}' has no snapshot '${req.name}'`, have.length ? `its snapshots: ${have.join(', ')}` : 'save one with `vlab snapshot save NAME`');
   }
@@ -190,32 +184,9 @@ export async function labSnapshotRestore(req: RestoreSnapshotRequest): Promise<S
   const progress = eventProgress(req.onEvent);
   const phases: SnapshotRestored['phases'] = [];
   const t0 = performance.now();
-  const timed = async <T>(title: string, work: () => Promise<T>, summary: (t: T) => string): Promise<T> => {
-    const s = performance.now();
-    progress.phase(title);
-    try {
-      const out = await work();
-      progress.succeed(summary(out));
-      phases.push({ title, seconds: (performance.now() - s) / 1000 });
-      return out;
-    } catch (e) {
-      progress.fail();
-      throw e;
-    }
-  };
+  const timed = phaseTimer(progress, phases);
   // 1. The host side, as `up` would make it (from the lab as recorded).
-  const facts = await gatherFacts(lab, req.host, req.root, {});
-  const plan = hostSideRepair(await planLab(lab, facts));
-  const todo = plan.actions.filter((a) => !a.satisfied && a.kind !== 'domain.start' && a.kind !== 'guest.ready');
-  const repaired = todo.map((a) => a.description);
-  if (todo.length) {
-    const repairPlan = { ...plan, actions: plan.actions.map((a) => (todo.includes(a) ? a : { ...a, satisfied: true })) };
-    await timed(
-      'Repairing the host side',
-      () => applyUp({ lab, plan: repairPlan, host: req.host, store, state, progress: quiet(progress), readyTimeoutSec: req.readyTimeoutSec }),
-      () => `${todo.length} change${todo.length === 1 ? '' : 's'}`,
-    );
-  }
+  const { plan, repaired } = await repairHostSide({ host: req.host, root: req.root, store, state, progress, timed, readyTimeoutSec: req.readyTimeoutSec });
   // 2. Guests back in the saved state (no reboot), all at once; then taps, clocks, readiness.
   await timed(
     `Restoring snapshot ${req.name}`,
@@ -223,34 +194,20 @@ export async function labSnapshotRestore(req: RestoreSnapshotRequest): Promise<S
     () => chosen.map((g) => g.guest).join(', '),
   );
   const reattached = await reattachTaps(req.host, lab);
-  const exec = req.host.labExec(sshKeysOf(state.entries));
   const clocks: Record<string, string> = {};
   const ready = await timed(
     'Guests ready',
-    async () => {
-      await Promise.all(
-        chosen.map(async (g) => {
+    () =>
+      confirmReady(req.host, store, state, plan, chosen, {
+        timeoutSec: req.readyTimeoutSec,
+        progress,
+        before: async (exec, g) => {
           clocks[g.guest] = await setGuestClock(req.host, exec, g.domain).catch((e: Error) => `not set: ${e.message}`);
-        }),
-      );
-      return Promise.all(
-        chosen.map(async (g) => {
-          const r = plan.actions.find((a) => a.details.kind === 'guest.ready' && a.details.guest === g.guest)?.details;
-          if (r?.kind !== 'guest.ready') throw new HostError(`guest '${g.guest}': no readiness check in the plan`);
-          const res = await waitReady(exec, g.guest, g.domain, r.interfaces, { timeoutSec: req.readyTimeoutSec, consoleLog: consoleLogPath(store.paths, g.guest) });
-          progress.line(`  ${g.guest.padEnd(12)} ready in ${res.readySec.toFixed(1)}s  ${res.addresses.join(', ')}`);
-          return res;
-        }),
-      );
-    },
+        },
+      }),
     (r) => `${r.length} guest${r.length === 1 ? '' : 's'}`,
   );
   return { lab: req.lab, name: req.name, guests: chosen.map((g) => g.guest), repaired, reattached, clocks, ready, phases, seconds: (performance.now() - t0) / 1000 };
-}
-
-/** Progress for a nested step: its phases become updates of the current phase. */
-function quiet(p: Progress): Progress {
-  return { phase: (t) => p.update(t), update: (t) => p.update(t), succeed() {}, fail() {}, line: (t) => p.line(t) };
 }
 
 /** Deletes snapshot `name` (its memory and disk state in every overlay) and forgets it. */

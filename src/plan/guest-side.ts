@@ -3,7 +3,7 @@ import type { ImageInfo, Lab, LabGuest } from '../spec/types.js';
 import type { HostFacts } from './facts.js';
 import { isImageProblem } from './facts.js';
 import type { Action, Conflict, PlanSlot } from './types.js';
-import { consoleLogPath, labPaths, overlayPath } from './paths.js';
+import { configuredPath, consoleLogPath, labPaths, overlayPath } from './paths.js';
 import { libvirtNetworkName } from '../render/network-xml.js';
 import { domainName, renderDomainXml } from '../render/domain-xml.js';
 import { SUPPORTED_NETCONFIG } from '../render/netconfig/index.js';
@@ -51,15 +51,16 @@ export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 't
     const domFact = facts.libvirt.domains.find((d) => d.name === dom);
     const defined = !!domFact && domFact.owner === lab.name;
     const overlay = overlayPath(paths, guest.name);
+    const configured = configuredPath(paths, guest.name);
     const overlayId = `disk.overlay:${guest.name}`;
     actions.push({
       id: overlayId,
       kind: 'disk.overlay',
-      target: overlay,
-      description: `create qcow2 overlay ${overlay} over ${image.disk} (the base is never written)`,
+      target: configured,
+      description: `create qcow2 overlay ${configured} over ${image.disk}, the guest's configured layer (the base is never written)`,
       dependsOn: [],
-      satisfied: defined || facts.stateFiles.includes(overlay),
-      details: { kind: 'disk.overlay', base: image.disk, overlay },
+      satisfied: defined || facts.stateFiles.includes(configured),
+      details: { kind: 'disk.overlay', base: image.disk, overlay: configured },
     });
     const exec = choices.get(guest.name)!;
     if (exec.mode === 'ssh' && !exec.sshAddress) {
@@ -99,10 +100,10 @@ export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 't
     actions.push({
       id: configId,
       kind: 'guest.config',
-      target: overlay,
+      target: configured,
       description: seedIso
         ? `build cloud-init NoCloud seed ISO ${seedIso} for ${guest.name} (${choice.source}; the disk is left untouched): ${files.map((f) => f.path).join(', ')}`
-        : `write ${choice.stack} network configuration, hostname and /etc/hosts${ssh ? ' and the SSH keys' : ''} into ${guest.name}'s overlay, ${describeRoute(route)} (${choice.source})` +
+        : `write ${choice.stack} network configuration, hostname and /etc/hosts${ssh ? ' and the SSH keys' : ''} into ${guest.name}'s configured layer, ${describeRoute(route)} (${choice.source})` +
           (files.length ? `: ${files.map((f) => f.path).join(', ')}` : '') +
           (edits?.remove.length ? `; remove conflicting ${edits.remove.join(', ')}` : '') +
           (edits?.links.length ? `; enable ${edits.links.map((l) => l.target.split('/').pop()).join(', ')}` : ''),
@@ -111,7 +112,7 @@ export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 't
       details: {
         kind: 'guest.config',
         guest: guest.name,
-        disk: overlay,
+        disk: configured,
         stack: choice.stack,
         stackSource: choice.source,
         detect: choice.detect,
@@ -132,6 +133,16 @@ export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 't
       });
       continue;
     }
+    const topId = `disk.top:${guest.name}`;
+    actions.push({
+      id: topId,
+      kind: 'disk.top',
+      target: overlay,
+      description: `create ${guest.name}'s running disk ${overlay} over its configured layer (\`vlab reset --cold\` replaces it)`,
+      dependsOn: [configId],
+      satisfied: defined || facts.stateFiles.includes(overlay),
+      details: { kind: 'disk.top', base: configured, overlay },
+    });
     const consoleLog = consoleLogPath(paths, guest.name);
     const boot = kernelBoot(guest, image, facts, conflicts);
     const xml = await renderDomainXml({
@@ -140,6 +151,7 @@ export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 't
       image: boot.image,
       domainType: accel === 'kvm' ? 'kvm' : 'qemu',
       overlayPath: overlay,
+      configuredPath: configured,
       consoleLogPath: consoleLog,
       template,
       ...(seedIso ? { seedIsoPath: seedIso } : {}),
@@ -157,7 +169,7 @@ export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 't
       kind: 'domain.define',
       target: dom,
       description: `define domain ${dom} (${accel}, ${guest.memory} MiB, ${guest.vcpus} vCPU, ${guest.interfaces.length} NIC${guest.interfaces.length > 1 ? 's' : ''})${boot.note}`,
-      dependsOn: [configId, ...netIds],
+      dependsOn: [topId, ...netIds],
       satisfied: defined,
       details: { kind: 'domain.define', name: dom, xml, consoleLog },
     });

@@ -27,8 +27,14 @@ export function labPaths(root: string, lab: string): LabPaths {
   };
 }
 
+/** The guest's running disk (the top of base → configured → running); its internal snapshots live in it. */
 export function overlayPath(p: LabPaths, guest: string): string {
   return path.join(p.disks, `${guest}.qcow2`);
+}
+
+/** The guest's configured layer: an overlay of the base holding what vlab wrote, frozen under the running disk. */
+export function configuredPath(p: LabPaths, guest: string): string {
+  return path.join(p.disks, `${guest}.configured.qcow2`);
 }
 
 export function seedIsoPath(p: LabPaths, guest: string): string {

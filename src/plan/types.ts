@@ -10,6 +10,7 @@ export type ActionKind =
   | 'iptables.rule'
   | 'libvirt.network'
   | 'disk.overlay'
+  | 'disk.top'
   | 'ssh.keys'
   | 'guest.config'
   | 'domain.define'
@@ -63,6 +64,13 @@ export type ActionDetails =
   | { kind: 'iptables.rule'; rule: IptablesRule; why: string; /** Whether the table existed before up (if not, down removes it once empty). */ tableExisted: boolean }
   | { kind: 'libvirt.network'; name: string; xml: string }
   | { kind: 'disk.overlay'; base: string; overlay: string }
+  | {
+      /** The guest's running disk over its configured layer; `reset --cold` replaces it with a fresh one. */
+      kind: 'disk.top';
+      /** The configured layer (`disk.overlay` of the guest), frozen once the guest's configuration is written. */
+      base: string;
+      overlay: string;
+    }
   | {
       /** The lab's SSH keys (state dir): a client key, a host key per guest, known_hosts pinning them. */
       kind: 'ssh.keys';

@@ -17,6 +17,8 @@ export interface DomainInput {
   domainType: 'kvm' | 'qemu';
   /** qcow2 overlay (absolute). */
   overlayPath: string;
+  /** The configured layer under the overlay (base → configured → overlay). */
+  configuredPath: string;
   /** Serial console log file. */
   consoleLogPath: string;
   /** cloud-init NoCloud ISO, attached as a read-only cdrom when present. */
@@ -118,7 +120,7 @@ function setDevices(devices: XmlNode, input: DomainInput, machine: string): void
   const cdrom = input.seedIsoPath ? seedCdrom(input.seedIsoPath, machine) : undefined;
   const managedDevs = [ROOT_DISK_DEV, attr(child(cdrom ?? {}, 'target'), 'dev') ?? ROOT_DISK_DEV];
   removeChildren(devices, 'disk', (d) => managedDevs.includes(attr(child(d, 'target'), 'dev') ?? ''));
-  devices.disk = [rootDisk(input.overlayPath, input.image.disk), ...(cdrom ? [cdrom] : []), ...children(devices, 'disk')];
+  devices.disk = [rootDisk(input.overlayPath, input.configuredPath, input.image.disk), ...(cdrom ? [cdrom] : []), ...children(devices, 'disk')];
 
   devices.interface = input.guest.interfaces.map((nic) => {
     if (!input.lab.networks.some((n) => n.name === nic.network)) {
@@ -149,11 +151,12 @@ function setDevices(devices: XmlNode, input: DomainInput, machine: string): void
 }
 
 /**
- * The overlay, with its backing image spelled out so that libvirt does NOT relabel (chown) the
- * base image: it is the user's file, shared by guests and labs, and libvirt never gives backing
- * files back. The base only needs to be readable by the qemu user.
+ * The running overlay over the configured layer over the base, the whole chain spelled out so
+ * that libvirt does NOT relabel (chown) the base image: it is the user's file, shared by guests
+ * and labs, and libvirt never gives backing files back. The base only needs to be readable by the
+ * qemu user; the configured layer is the lab's own (in its state dir) and is labelled like the overlay.
  */
-function rootDisk(overlayPath: string, basePath: string): XmlNode {
+function rootDisk(overlayPath: string, configuredPath: string, basePath: string): XmlNode {
   const noRelabel = { seclabel: [el({ model: 'dac', relabel: 'no' })] };
   return el(
     { type: 'file', device: 'disk' },
@@ -165,8 +168,17 @@ function rootDisk(overlayPath: string, basePath: string): XmlNode {
           { type: 'file' },
           {
             format: [el({ type: 'qcow2' })],
-            source: [el({ file: basePath }, noRelabel)],
-            backingStore: [el()],
+            source: [el({ file: configuredPath })],
+            backingStore: [
+              el(
+                { type: 'file' },
+                {
+                  format: [el({ type: 'qcow2' })],
+                  source: [el({ file: basePath }, noRelabel)],
+                  backingStore: [el()],
+                },
+              ),
+            ],
           },
         ),
       ],

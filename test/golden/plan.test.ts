@@ -71,7 +71,11 @@ test('the seed plan has every piece of the lab', async () => {
   assert.match(lvd.xml, /<bridge name="isolationbr"\/>/);
   assert.match(lvd.xml, /<forward mode="bridge"\/>/);
 
-  assert.deepEqual(of('disk.overlay').map((a) => a.target), ['/var/lib/vlab/seed/disks/web.qcow2', '/var/lib/vlab/seed/disks/db.qcow2']);
+  assert.deepEqual(of('disk.overlay').map((a) => a.target), ['/var/lib/vlab/seed/disks/web.configured.qcow2', '/var/lib/vlab/seed/disks/db.configured.qcow2']);
+  assert.deepEqual(of('disk.top').map((a) => a.details.kind === 'disk.top' && [a.details.base, a.target]), [
+    ['/var/lib/vlab/seed/disks/web.configured.qcow2', '/var/lib/vlab/seed/disks/web.qcow2'],
+    ['/var/lib/vlab/seed/disks/db.configured.qcow2', '/var/lib/vlab/seed/disks/db.qcow2'],
+  ]);
   for (const a of of('disk.overlay')) assert.ok(a.details.kind === 'disk.overlay' && a.details.base === '/vm-images/tiny/disk.qcow2');
 
   const configs = of('guest.config');

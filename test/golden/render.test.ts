@@ -22,6 +22,7 @@ function domainInput(lab: Lab, guest: string, image: ImageInfo, over: Partial<Do
     image,
     domainType: 'qemu',
     overlayPath: `${state}/${guest}.qcow2`,
+    configuredPath: `${state}/${guest}.configured.qcow2`,
     consoleLogPath: `${state}/${guest}.console.log`,
     template,
     ...over,

@@ -16,6 +16,7 @@ function input(over: Partial<DomainInput> = {}): DomainInput {
     image: tinyImage,
     domainType: 'qemu',
     overlayPath: '/state/web.qcow2',
+    configuredPath: '/state/web.configured.qcow2',
     consoleLogPath: '/state/web.log',
     template,
     ...over,
