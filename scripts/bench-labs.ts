@@ -56,16 +56,20 @@ export async function vlabUp(file: string, env: Record<string, string> = {}, tim
 export interface ResetFigures {
   /** Wall seconds of each `vlab reset` (guests back to the checkpoint up took). */
   resets: number[];
+  /** Wall seconds of each `vlab reset --cold` (fresh running disks over the configured layers, a boot; ready taken again). */
+  cold: number[];
   /** The rebuild a reset replaces: `vlab down` then `vlab up`, wall seconds (the lab is up again after). */
   rebuild: { down: number; up: number };
 }
 
-/** `vlab reset` n times, then `vlab down` + `vlab up` of the same lab, each timed as a whole process (timeoutSec: both waits; default: each command's own). */
-export async function resetVsRebuild(file: string, n: number, timeoutSec?: number): Promise<ResetFigures> {
+/** `vlab reset` n times, `vlab reset --cold` nCold times, then `vlab down` + `vlab up` of the same lab, each timed as a whole process (timeoutSec: every wait; default: each command's own). */
+export async function resetVsRebuild(file: string, n: number, nCold: number, timeoutSec?: number): Promise<ResetFigures> {
   const resets: number[] = [];
+  const cold: number[] = [];
   const wait = timeoutSec === undefined ? [] : ['--timeout', String(timeoutSec)];
   for (let i = 0; i < n; i++) resets.push(await vlabWall(['-f', file, 'reset', ...wait]));
-  return { resets, rebuild: { down: await vlabWall(['-f', file, 'down']), up: (await vlabUp(file, {}, timeoutSec)).wallSec } };
+  for (let i = 0; i < nCold; i++) cold.push(await vlabWall(['-f', file, 'reset', '--cold', ...wait]));
+  return { resets, cold, rebuild: { down: await vlabWall(['-f', file, 'down']), up: (await vlabUp(file, {}, timeoutSec)).wallSec } };
 }
 
 /** down + up: the seconds of the rebuild a reset replaces. */
@@ -93,9 +97,11 @@ export function tinyLab(name: string, n: number): string {
   return `name: ${name}\nnetworks:\n  net: { cidr: 172.24.0.0/24, nat: true }\nimages:\n  tiny: ${TINY}\nguests:\n${guests}\n`;
 }
 
-/** A 2-guest lab of one Debian image folder (172.30.6.0/24, NAT), with fixed MACs. */
-export function debianLab(name: string, imageDir: string): string {
-  const g = (i: number) => `  g${i}:\n    image: debian\n    memory: 512\n    interfaces:\n      - { network: lan, address: 172.30.6.${10 + i}, mac: 52:54:00:30:06:${10 + i} }`;
+/** A 2-guest lab of one Debian image (a folder, or a bare qcow2) on 172.30.6.0/24 with NAT and fixed MACs; `boot` sets each guest's `boot:`. */
+export function debianLab(name: string, imageDir: string, boot?: 'kernel' | 'firmware'): string {
+  const b = boot ? `\n    boot: ${boot}` : '';
+  const g = (i: number) =>
+    `  g${i}:\n    image: debian\n    memory: 512${b}\n    interfaces:\n      - { network: lan, address: 172.30.6.${10 + i}, mac: 52:54:00:30:06:${10 + i} }`;
   return `name: ${name}\nnetworks:\n  lan: { cidr: 172.30.6.0/24, nat: true }\nimages:\n  debian: ${imageDir}\nguests:\n${g(1)}\n${g(2)}\n`;
 }
 

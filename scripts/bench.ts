@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (runs inside scripts/sandbox.sh; see docs/_drafts/bench.md). In ONE run, side by
+ * `npm run bench` (runs inside scripts/sandbox.sh; see docs/bench.md). In ONE run, side by
  * side, each also as a ratio:
  *   - the seed lab built the manual way with plain virsh + guestfish (the baseline, injection included);
  *   - `vlab up` of the seed lab on the default guest-disk path, and with VLAB_GUEST_DISKS=libguestfs;
@@ -10,8 +10,11 @@
  *   - `virsh define` of a small domain (libvirt's capability cache in this sandbox);
  *   - `vlab reset` of the seed lab (median of BENCH_RESETS, 3) against the rebuild it replaces,
  *     `vlab down` + `vlab up`, timed in the same round;
+ *   - `vlab reset --cold` (BENCH_COLD_RESETS, 1) in the same round;
  *   - with BENCH_DEBIAN=1, a 2-guest Debian lab (DEBIAN_OUT, variant BENCH_DEBIAN_VARIANT=networkd):
- *     vlab up against its boot-to-ready and the plain virsh + guestfish script.
+ *     vlab up against its boot-to-ready and the plain virsh + guestfish script, reset and
+ *     reset --cold against down + up, and `boot: kernel` against the disk's own GRUB (the
+ *     ifupdown image's disk as a bare qcow2).
  * BENCH_ROUNDS (1) repeats the seed comparison; medians are printed. Figures are printed and
  * written to out/bench/bench-TIME.json and out/bench/latest.json, never asserted.
  */
@@ -36,6 +39,7 @@ const DEBIAN_OUT = process.env.DEBIAN_OUT ? path.resolve(REPO, process.env.DEBIA
 const DEBIAN_VARIANT = process.env.BENCH_DEBIAN_VARIANT ?? 'networkd';
 const CONFIG = 'Guest configuration';
 const RESETS = Number(process.env.BENCH_RESETS ?? 3);
+const COLD = Number(process.env.BENCH_COLD_RESETS ?? 1);
 const FORCE_LIBGUESTFS = { VLAB_GUEST_DISKS: 'libguestfs' };
 
 const loads: Record<string, string> = {};
@@ -90,8 +94,8 @@ for (let r = 0; r < ROUNDS; r++) {
   await note(`round ${r + 1}: vlab up (default path)`);
   const up = await vlabUp(SEED_LAB);
   accel = await domainTypes(seedTargets.map((t) => t.domain));
-  await note(`round ${r + 1}: vlab reset x${RESETS}, then the rebuild it replaces (down + up)`);
-  const reset = await resetVsRebuild(SEED_LAB, RESETS);
+  await note(`round ${r + 1}: vlab reset x${RESETS}, reset --cold x${COLD}, then the rebuild they replace (down + up)`);
+  const reset = await resetVsRebuild(SEED_LAB, RESETS, COLD);
   await note(`round ${r + 1}: boot-to-ready of vlab's guests`);
   const bootToReady = await rebootToReady(seedTargets);
   if (r === 0) {
@@ -134,6 +138,7 @@ let debian:
       bootToReady: number;
       paths: string[];
       reset: ResetFigures;
+      kernelBoot: { firmware: UpFigures; kernel: UpFigures } | string;
     }
   | string
   | undefined;
@@ -163,8 +168,8 @@ if (DEBIAN) {
     const paths = await diskPaths(file);
     await note('Debian: vlab up (default path)');
     const up = await vlabUp(file, {}, 900);
-    await note(`Debian: vlab reset x${RESETS}, then the rebuild it replaces (down + up)`);
-    const reset = await resetVsRebuild(file, RESETS, 900);
+    await note(`Debian: vlab reset x${RESETS}, reset --cold x${COLD}, then the rebuild they replace (down + up)`);
+    const reset = await resetVsRebuild(file, RESETS, COLD, 900);
     await note("Debian: boot-to-ready of vlab's guests");
     const bootToReady = await rebootToReady(targets, 900_000);
     await vlab(['-f', file, 'down']);
@@ -174,7 +179,24 @@ if (DEBIAN) {
       upLibguestfs = await vlabUp(file, FORCE_LIBGUESTFS, 900);
       await vlab(['-f', file, 'down']);
     }
-    debian = { variant: DEBIAN_VARIANT, baseline, up, ...(upLibguestfs ? { upLibguestfs } : {}), bootToReady, paths, reset };
+    // boot: kernel against the disk's own GRUB, on the one image that ships a bootloader (ifupdown).
+    let kernelBoot: { firmware: UpFigures; kernel: UpFigures } | string;
+    const grubDisk = path.join(DEBIAN_OUT, 'ifupdown', 'disk.qcow2');
+    if (!existsSync(grubDisk)) kernelBoot = `skipped: no ${grubDisk} (bash vm-images/debian/build.sh ifupdown)`;
+    else {
+      const fw = path.join(dir, 'benchfw.yaml');
+      const kb = path.join(dir, 'benchkb.yaml');
+      await writeFile(fw, debianLab('benchfw', grubDisk, 'firmware'));
+      await writeFile(kb, debianLab('benchkb', grubDisk, 'kernel'));
+      await note('Debian: vlab up of the bare ifupdown disk, GRUB (boot: firmware)');
+      const firmware = await vlabUp(fw, {}, 900, ['--no-checkpoint']);
+      await vlab(['-f', fw, 'down']);
+      await note('Debian: vlab up of the bare ifupdown disk, boot: kernel');
+      const kernel = await vlabUp(kb, {}, 900, ['--no-checkpoint']);
+      await vlab(['-f', kb, 'down']);
+      kernelBoot = { firmware, kernel };
+    }
+    debian = { variant: DEBIAN_VARIANT, baseline, up, ...(upLibguestfs ? { upLibguestfs } : {}), bootToReady, paths, reset, kernelBoot };
   }
 }
 await note('end');
@@ -194,7 +216,11 @@ const rebuild = med((r) => rebuildSec(r.reset));
 const checkpoint = med((r) => phaseSec(r.up, CHECKPOINT_PHASE));
 /** The reset line and the rebuild line: the medians, each round's runs, and reset / rebuild. */
 function printReset(reset: number, rebuild: number, runs: ResetFigures[]): void {
+  const cold = median(runs.flatMap((r) => r.cold));
   console.log(`  vlab reset                           ${s(reset)}   runs ${runs.map((r) => r.resets.map((x) => x.toFixed(2)).join(' ')).join(' | ')}`);
+  console.log(
+    `  vlab reset --cold                    ${s(cold)}   runs ${runs.map((r) => r.cold.map((x) => x.toFixed(2)).join(' ')).join(' | ')}   = ${ratio(cold, rebuild)} of the rebuild`,
+  );
   console.log(
     `  vlab down + vlab up (the rebuild)    ${s(rebuild)}   (${runs.map((r) => `down ${r.rebuild.down.toFixed(2)} + up ${r.rebuild.up.toFixed(2)}`).join(' | ')})   reset = ${ratio(reset, rebuild)} of it`,
   );
@@ -252,6 +278,15 @@ else if (debian) {
     );
   console.log(`  guests' boot-to-ready                ${s(d.bootToReady)}   (second boot of vlab's guests: virsh destroy + start)`);
   printReset(median(d.reset.resets), rebuildSec(d.reset), [d.reset]);
+  if (typeof d.kernelBoot === 'string') console.log(`  boot: kernel against GRUB: ${d.kernelBoot}`);
+  else {
+    const ready = (u: UpFigures) => phaseSec(u, 'Guests ready');
+    const { firmware, kernel } = d.kernelBoot;
+    console.log(`  bare ifupdown disk, boot: firmware (GRUB) up ${s(firmware.wallSec)}   Guests ready ${s(ready(firmware)).trim()}`);
+    console.log(
+      `  bare ifupdown disk, boot: kernel     up ${s(kernel.wallSec)}   Guests ready ${s(ready(kernel)).trim()}   = ${ratio(kernel.wallSec, firmware.wallSec)} of the GRUB up (saves ${s(firmware.wallSec - kernel.wallSec).trim()})`,
+    );
+  }
 }
 console.log(
   `\n  load averages: ${Object.entries(loads)
@@ -267,7 +302,19 @@ const result = {
     rounds,
     diskPaths: { default: seedPaths, forcedLibguestfs: seedPathsForced },
     domainTypes: accel,
-    medians: { baseline: base, baselineBoot: baseBoot, up, upLibguestfs: upG, bootToReady: boot, guestConfig2: cfg2, guestConfig2Libguestfs: cfg2G, checkpoint, reset, rebuild },
+    medians: {
+      baseline: base,
+      baselineBoot: baseBoot,
+      up,
+      upLibguestfs: upG,
+      bootToReady: boot,
+      guestConfig2: cfg2,
+      guestConfig2Libguestfs: cfg2G,
+      checkpoint,
+      reset,
+      coldReset: med((r) => median(r.reset.cold)),
+      rebuild,
+    },
   },
   many: { guests: MANY, up: many, guestConfig: cfgMany },
   cli,

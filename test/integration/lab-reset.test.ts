@@ -1,8 +1,9 @@
 /**
  * `vlab reset` and `vlab snapshot` for real, in the sandbox: a change made inside a guest (a file,
  * an address and a route; the tiny image has no iptables) is gone after reset, without a reboot (same boot_id); named snapshots each bring
- * back their own state; a bridge deleted by hand is made again and the taps put back on it; a
- * SIGKILL during save or restore, then down, leaves the host as before up.
+ * back their own state; a bridge deleted by hand is made again and the taps put back on it;
+ * `reset --cold` boots the guests on fresh running disks; a SIGKILL during save or restore, then
+ * down, leaves the host as before up.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -120,14 +121,41 @@ test('reset after the bridge was deleted by hand: bridge and address made again,
   assert.equal(v.exitCode, 0, v.stdout + v.stderr);
 });
 
-for (const during of ['save', 'restore'] as const) {
-  test(`SIGKILL during snapshot ${during}, then down: the host is as before up`, { skip, timeout: 300_000 }, async () => {
-    const args = during === 'save' ? ['snapshot', 'save', 'killed', '--force'] : ['snapshot', 'restore', 'ready'];
+test(
+  'reset --cold: a file written to the disk is gone, the guest booted again (new boot_id) on a fresh running disk, ready is taken again, verify passes',
+  { skip, timeout: 300_000 },
+  async () => {
+    const boot = await bootId('web');
+    const booted = await boots('web');
+    await inGuest('web', 'sh', '-c', 'echo experiment > /root/vlab-disk-marker && sync');
+    const r = await vlab(['-f', SEED, 'reset', '--cold', '--json']);
+    assert.equal(r.exitCode, 0, r.stdout + r.stderr);
+    const out = JSON.parse(r.stdout) as { guests: string[]; discarded: string[]; checkpoint: boolean; ready: unknown[]; phases: { title: string }[] };
+    assert.deepEqual(out.guests.sort(), ['db', 'web']);
+    assert.ok(out.discarded.includes('ready'), out.discarded.join(', '));
+    assert.equal(out.checkpoint, true);
+    assert.equal(out.ready.length, 2);
+    assert.equal(await inGuest('web', 'sh', '-c', 'cat /root/vlab-disk-marker 2>/dev/null || echo none'), 'none');
+    assert.notEqual(await bootId('web'), boot, 'a cold reset boots the guest');
+    assert.equal(await boots('web'), booted + 1, 'exactly one more boot in the console log');
+    const info = await execa('qemu-img', ['info', '--output=json', '-U', '/var/lib/vlab/seed/disks/web.qcow2']);
+    assert.equal((JSON.parse(String(info.stdout)) as { 'backing-filename': string })['backing-filename'], '/var/lib/vlab/seed/disks/web.configured.qcow2');
+    const v = await vlab(['-f', SEED, 'verify']);
+    assert.equal(v.exitCode, 0, v.stdout + v.stderr);
+    // The checkpoint taken again works: a warm reset right after.
+    const warm = await vlab(['-f', SEED, 'reset']);
+    assert.equal(warm.exitCode, 0, warm.stdout + warm.stderr);
+  },
+);
+
+for (const during of ['save', 'restore', 'reset --cold'] as const) {
+  test(`SIGKILL during ${during === 'reset --cold' ? during : `snapshot ${during}`}, then down: the host is as before up`, { skip, timeout: 300_000 }, async () => {
+    const args = during === 'save' ? ['snapshot', 'save', 'killed', '--force'] : during === 'restore' ? ['snapshot', 'restore', 'ready'] : ['reset', '--cold'];
     const child = vlabBackground(['-f', SEED, ...args]);
-    // Kill while the guests are paused (save) or being reverted (restore): libvirt is mid-operation.
+    // Kill while the guests are paused (save), being reverted (restore) or stopped for a fresh disk (cold): mid-operation.
     for (let i = 0; i < 100; i++) {
       const st = await execa('virsh', ['-c', 'qemu:///system', 'domstate', 'vlab-seed-web'], { reject: false });
-      if (during === 'save' ? /paused/.test(String(st.stdout)) : i >= 3) break;
+      if (during === 'save' ? /paused/.test(String(st.stdout)) : during === 'reset --cold' ? /shut off/.test(String(st.stdout)) : i >= 3) break;
       await sleep(50);
     }
     child.kill('SIGKILL');
