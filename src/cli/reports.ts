@@ -6,11 +6,13 @@ import type { VerifyOutcome } from '../lab/verify.js';
 import type { PersistOutcome } from '../lab/persist.js';
 import { CHECKPOINT_PHASE, type SnapshotRestored } from '../lab/snapshot.js';
 import type { ColdReset } from '../lab/cold-reset.js';
+import type { SweepOutcome } from '../lab/sweep.js';
 import { renderMatrix } from '../verify/report-matrix.js';
 import { renderJson } from '../verify/report-json.js';
 import { toJunit } from '../verify/report-junit.js';
 import { renderSummaryTable } from './summary-table.js';
 import { ExitCode } from './exit-codes.js';
+import { HostError } from '../errors.js';
 import type { GlobalOptions } from './context.js';
 
 function out(text: string): void {
@@ -60,6 +62,23 @@ export function printPersist(p: PersistOutcome, g: GlobalOptions, opts: { json?:
 }
 
 /** A snapshot restore's (or reset's) result: what was repaired, the guests, their clocks. */
+export function printSweep(r: SweepOutcome, g: GlobalOptions, opts: { json?: boolean }): void {
+  if (opts.json) out(JSON.stringify(r, null, 2) + '\n');
+  else if (!g.quiet) {
+    const lines = [`Lab '${r.lab}' (state: ${r.state === 'missing' ? 'missing' : 'unusable'}; undo-facts record: ${r.undoFacts ? 'found' : 'missing'}):`];
+    for (const l of r.removed) lines.push(`  removed: ${l}`);
+    for (const l of r.notes) lines.push(`  note: ${l}`);
+    for (const l of r.refused) lines.push(`  LEFT IN PLACE: ${l}`);
+    if (!r.removed.length && !r.refused.length) lines.push('  nothing tagged for it is on this host');
+    out(lines.join('\n') + '\n');
+  }
+  if (r.refused.length)
+    throw new HostError(
+      `lab '${r.lab}': the sweep left ${r.refused.length} object${r.refused.length === 1 ? '' : 's'} in place (listed above)`,
+      'do what each line says, then run `vlab down LAB --sweep` again',
+    );
+}
+
 export function printColdReset(r: ColdReset, g: GlobalOptions, opts: { json?: boolean }): void {
   if (opts.json) return out(JSON.stringify(r, null, 2) + '\n');
   if (g.quiet) return;

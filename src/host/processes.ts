@@ -4,9 +4,9 @@
  * helpers a killed `up` left behind. /proc scans and signals live here only.
  */
 import { findDhcpClients, stopClient, type DhcpClientFact } from './dhcp-clients.js';
-import { killStrayDiskHelpers, type StrayProcess } from './stray.js';
+import { findStrayDiskHelpers, killStrayDiskHelpers, type StrayProcess } from './stray.js';
 import type { RunFn } from './run.js';
-import { cleanupExports } from './disks/fuse-export.js';
+import { cleanupExports, exportDaemons } from './disks/fuse-export.js';
 
 export interface Processes {
   /** DHCP client daemons (dhclient, udhcpc, dhcpcd) bound to `ifname`, with argv and environment (reads /proc). */
@@ -21,6 +21,8 @@ export interface Processes {
   killStrayDiskHelpers(disksDir: string): StrayProcess[];
   /** Stops disk-export daemons a killed `up` left for overlays in `disksDir`, unmounts their FUSE mounts; one line each. */
   cleanupDiskExports(disksDir: string): Promise<string[]>;
+  /** Helpers holding files under `disksDir` (libguestfs processes, disk-export daemons and FUSE mounts), one line each; changes nothing. */
+  diskHelpers(disksDir: string): string[];
 }
 
 /** The real processes port. In dry-run nothing is started, stopped or killed; scans still run. */
@@ -58,6 +60,13 @@ export class HostProcesses implements Processes {
 
   async cleanupDiskExports(disksDir: string): Promise<string[]> {
     return this.dryRun ? [] : cleanupExports(this.run, disksDir);
+  }
+
+  diskHelpers(disksDir: string): string[] {
+    return [
+      ...findStrayDiskHelpers(disksDir).map((p) => `libguestfs process ${p.pid} (${p.cmdline.slice(0, 80)})`),
+      ...exportDaemons(disksDir).map((d) => `disk export ${d.raw}${d.pid ? ` (qemu-storage-daemon ${d.pid})` : ''}${d.mounted ? ', mounted' : ''}`),
+    ];
   }
 }
 

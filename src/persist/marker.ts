@@ -19,3 +19,9 @@ export function markerLine(lab: string): string {
 export function isVlabFile(content: string, lab: string): boolean {
   return content.startsWith(markerLine(lab) + '\n');
 }
+
+/** The lab a persisted file was written for, from its marker line; undefined when it has none. */
+export function markerLab(content: string): string | undefined {
+  const m = /^# Written by vlab for lab ([a-z][a-z0-9-]{0,15}) \(vlab:\1\);/.exec(content);
+  return m?.[1];
+}

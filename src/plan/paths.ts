@@ -13,6 +13,8 @@ export interface LabPaths {
   disks: string;
   console: string;
   lock: string;
+  /** The undo facts a sweep needs without the journal (previous ip_forward, an uplink's way back). */
+  undoFacts: string;
 }
 
 export function labPaths(root: string, lab: string): LabPaths {
@@ -24,6 +26,7 @@ export function labPaths(root: string, lab: string): LabPaths {
     disks: path.join(dir, 'disks'),
     console: path.join(dir, 'console'),
     lock: path.join(root, `.${lab}.lock`),
+    undoFacts: path.join(dir, 'undo-facts.json'),
   };
 }
 

@@ -3,6 +3,7 @@
  * write-ahead journal of host changes and the lab as last applied) and `lab.json` (the summary
  * other labs' planning reads). Files are mode 0600 and written atomically (temp file, fsync, rename).
  */
+import { isUndoFact, recordUndoFact } from './undo-facts.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Action, ActionDetails, ActionKind } from '../plan/types.js';
@@ -78,9 +79,13 @@ export class StateStore {
     writeFileAtomic(this.paths.summary, JSON.stringify(summaryOf(state), null, 2) + '\n');
   }
 
-  /** Records an action as pending BEFORE it is made (serialised: actions run in parallel). */
+  /** Records an action as pending BEFORE it is made (serialised: actions run in parallel); ip_forward and uplink changes also go to the undo-facts record first. */
   record(state: LabState, action: Action): Promise<void> {
     return this.serial(() => {
+      if (isUndoFact(action.details)) {
+        fs.mkdirSync(this.paths.dir, { recursive: true, mode: 0o711 });
+        recordUndoFact(this.paths.undoFacts, state.lab, action.details);
+      }
       state.entries = state.entries.filter((e) => e.id !== action.id);
       state.entries.push({ id: action.id, kind: action.kind, target: action.target, details: action.details, status: 'pending', at: new Date().toISOString() });
       this.save(state);

@@ -542,6 +542,10 @@ export class FakeHost {
           f.gate('processes.cleanupDiskExports', false);
           return [];
         },
+        diskHelpers() {
+          f.gate('processes.diskHelpers', false);
+          return [];
+        },
       },
       ping: {
         async answers(address: string) {

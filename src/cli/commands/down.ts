@@ -4,6 +4,8 @@ import { labNameFrom } from '../lab-state.js';
 import { stateRootFromEnv } from '../context.js';
 import { renderEvents } from '../../ui/progress.js';
 import { labDown } from '../../lab/down.js';
+import { labSweep } from '../../lab/sweep.js';
+import { printSweep } from '../reports.js';
 import { HostError } from '../../errors.js';
 
 export function registerDown(program: Command): void {
@@ -11,9 +13,12 @@ export function registerDown(program: Command): void {
     .command('down [lab]')
     .description('remove the lab and every host change it made (from its journal; the lab file is optional)')
     .option('--json', 'print the result as JSON on stdout')
-    .action(async (labArg: string | undefined, opts: { json?: boolean }, cmd: Command) => {
+    .option('--sweep', 'the journal is lost or corrupt: remove exactly what is tagged for the lab (see `vlab doctor`), never anything untagged')
+    .action(async (labArg: string | undefined, opts: { json?: boolean; sweep?: boolean }, cmd: Command) => {
       const g = globals(cmd);
       const lab = labNameFrom(labArg, g);
+      if (opts.sweep)
+        return printSweep(await labSweep({ lab, host: createHostFromCommand(g), root: stateRootFromEnv(), onEvent: renderEvents({ quiet: !!g.quiet || !!opts.json }) }), g, opts);
       const r = await labDown({ lab, host: createHostFromCommand(g), root: stateRootFromEnv(), onEvent: renderEvents({ quiet: !!g.quiet || !!opts.json }) });
       if (!r.wasUp) {
         if (opts.json) process.stdout.write(JSON.stringify({ lab, wasUp: false, undone: [], failed: [] }) + '\n');

@@ -121,6 +121,28 @@ async function cleanupExport(run: RunFn, raw: string, pidFile: string): Promise<
   fs.rmSync(raw, { force: true });
 }
 
+/** The exports a killed vlab left in `dir`, without touching them: mountpoint, live daemon pid, whether mounted. */
+export function exportDaemons(dir: string): { raw: string; pid?: number; mounted: boolean }[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    names = [];
+  }
+  const bases = new Set(names.filter((n) => n.includes(SUFFIX)).map((n) => n.slice(0, n.indexOf(SUFFIX) + SUFFIX.length)));
+  for (const mp of fuseMountsUnder(dir)) if (mp.includes(SUFFIX)) bases.add(path.basename(mp).slice(0, path.basename(mp).indexOf(SUFFIX) + SUFFIX.length));
+  return [...bases].map((base) => {
+    const raw = path.join(dir, `${base}.raw`);
+    let pid: number | undefined;
+    try {
+      pid = Number(fs.readFileSync(path.join(dir, `${base}.pid`), 'utf8').trim());
+    } catch {
+      pid = undefined;
+    }
+    return { raw, ...(pid && isDaemon(pid) ? { pid } : {}), mounted: fuseMountsUnder(raw).length > 0 };
+  });
+}
+
 /**
  * Everything a killed vlab left in `dir` (a lab's disks folder): export daemons found by their pid
  * files (killed only when the pid really is a qemu-storage-daemon), stale FUSE mounts, mountpoint
