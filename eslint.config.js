@@ -49,6 +49,7 @@ export default tseslint.config(
       'src/verify/ping-script.ts',
       'src/verify/report-*.ts',
       'src/verify/result.ts',
+      'src/doctor/**/*.ts',
     ],
     rules: { 'no-restricted-imports': ['error', ioBan] },
   },

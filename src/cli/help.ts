@@ -31,6 +31,12 @@ export const COMMANDS: CommandEntry[] = [
     register: 'registerReset',
   },
   { name: 'snapshot', summary: 'save, list, restore and remove whole-lab snapshots (memory and disk)', module: './commands/snapshot.js', register: 'registerSnapshot' },
+  {
+    name: 'doctor',
+    summary: 'check the host (libvirt, qemu, KVM, firewall, tools, state root, disk, memory) and list what labs left behind; exit 3 on a failure',
+    module: './commands/doctor.js',
+    register: 'registerDoctor',
+  },
   { name: 'down', summary: 'remove the lab and every host change it made (from its journal; the lab file is optional)', module: './commands/down.js', register: 'registerDown' },
   { name: 'status', summary: 'networks and guests of an up lab, as the host sees them now', module: './commands/status.js', register: 'registerStatus' },
   { name: 'ls', summary: 'list the labs that are up on this host', module: './commands/status.js', register: 'registerLs' },

@@ -16,6 +16,7 @@ import { SshKeygenCommand, type SshKeygen } from './ssh-keygen.js';
 import { LocalFiles, type HostFiles } from './files.js';
 import { HostProcesses, PingCommand, type Pinger, type Processes } from './processes.js';
 import { createRunner, type TraceEvent } from './run.js';
+import { ProcProbe, type HostProbe } from './probe.js';
 import { LabExec, type LabSshKeys } from './lab-exec.js';
 import { SshExec } from './ssh-exec.js';
 
@@ -41,6 +42,8 @@ export interface Host {
   ping: Pinger;
   /** Files and folders vlab makes or removes on the host. */
   files: HostFiles;
+  /** What `vlab doctor` reads off the host (read-only). */
+  probe: HostProbe;
   /** True when changes are skipped (`plan`, `--dry-run`): apply code reads it here, never from a global. */
   readonly dryRun: boolean;
   /** The lab's exec transport per guest (agent, ssh or auto), from its `ssh.keys` record. */
@@ -86,6 +89,7 @@ export function createHost(opts: CreateHostOptions = {}): Host {
     processes: new HostProcesses(runner.spawnDetached, runner.dryRun, run),
     ping: new PingCommand(run),
     files: new LocalFiles(runner.dryRun),
+    probe: new ProcProbe(run),
     dryRun: runner.dryRun,
     labExec: (keys) => new LabExec(agent, keys, (targets) => new SshExec(run, targets)),
   };

@@ -14,6 +14,8 @@ import { HostError } from '../../src/errors.js';
 import type { Host } from '../../src/host/index.js';
 import { LabExec, type LabSshKeys } from '../../src/host/lab-exec.js';
 import { LocalFiles } from '../../src/host/files.js';
+import type { ProbeFacts } from '../../src/doctor/facts.js';
+import { cleanProbe } from './probe-facts.js';
 import type { IptablesTable } from '../../src/host/iptables.js';
 import type { DomainState } from '../../src/host/libvirt/index.js';
 import type { AddressFact, LinkFact, RouteFact } from '../../src/plan/facts.js';
@@ -96,6 +98,8 @@ export class FakeHost {
   readonly guestNics = new Map<string, FakeNic>();
   /** Addresses that do not answer pings (e.g. an uplink check that must fail). */
   readonly silent = new Set<string>();
+  /** What the doctor's probe reads (a clean TCG host unless a test changes it). */
+  probeFacts: ProbeFacts = cleanProbe();
   /** How many times the inspector was asked (a cache test counts them). */
   inspections = 0;
   private armed = false;
@@ -146,7 +150,7 @@ export class FakeHost {
     d.taps = nicNetworksOf(d.xml).map((net) => {
       const name = `vnet${this.tapSeq++}`;
       const bridge = net ? bridgeOf(this.state.networks[net]?.xml ?? '') : undefined;
-      this.state.links.push({ name, up: true, ...(bridge ? { master: bridge } : {}) });
+      this.state.links.push({ name, kind: 'tun', up: true, ...(bridge ? { master: bridge } : {}) });
       return name;
     });
   }
@@ -554,6 +558,14 @@ export class FakeHost {
         },
       },
       files: new LocalFiles(false),
+      probe: {
+        async probe() {
+          f.gate('probe.probe', false);
+          return f.probeFacts;
+        },
+        chain: () => [{ dir: '/', mode: 0o755, uid: 0, gid: 0 }],
+        freeBytes: () => f.probeFacts.stateRoot.freeBytes,
+      },
       dryRun: false,
       labExec(keys: LabSshKeys | undefined): LabExec {
         // SSH and the agent are the same fake transport: both answer when the domain runs.
