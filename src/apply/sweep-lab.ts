@@ -76,6 +76,9 @@ export async function sweepLab(
       r.removed.push(`iptables -t ${table} ${line}: deleted`);
     }
   }
+  for (const table of facts?.createdTables ?? []) {
+    if (await host.iptables.dropTableIfEmpty(table as 'nat' | 'filter')) r.removed.push(`iptables table ${table} (created by this lab): removed`);
+  }
   let links = await host.ip.listLinks();
   const bridges = links.filter((l) => l.kind === 'bridge' && l.alias === tag);
   for (const b of bridges) {

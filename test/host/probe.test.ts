@@ -40,7 +40,7 @@ const outputs: Record<string, { exitCode: number; stdout: string }> = {
 };
 const run: RunFn = async (argv) => {
   const o = outputs[argv.join(' ')] ?? { exitCode: 1, stdout: '' };
-  return { argv, exitCode: o.exitCode, stdout: o.stdout, stderr: o.exitCode ? 'not found' : '', durationMs: 1 };
+  return { argv, exitCode: o.exitCode, stdout: o.stdout, stderr: o.exitCode ? 'not found' : '', durationMs: 1, skipped: false, timedOut: false };
 };
 
 test('reads every fact from the fixture tree and the commands, changing nothing', async () => {
@@ -72,6 +72,8 @@ test("libvirtd not answering: the last line of virsh's error", async () => {
     stdout: '',
     stderr: 'error: failed to connect to the hypervisor\nerror: Failed to connect socket to /run/libvirt/libvirt-sock: No such file or directory\n',
     durationMs: 1,
+    skipped: false,
+    timedOut: false,
   });
   const f = await new ProcProbe(failing, root, path.join(root, 'bin')).probe({ uri: 'qemu:///system', stateRoot: '/nonexistent/x' });
   assert.equal(f.libvirt.answers, false);
