@@ -32,6 +32,13 @@ export const COMMANDS: CommandEntry[] = [
   },
   { name: 'snapshot', summary: 'save, list, restore and remove whole-lab snapshots (memory and disk)', module: './commands/snapshot.js', register: 'registerSnapshot' },
   {
+    name: 'test',
+    summary: 'a whole lab run for CI, sealed in a private sandbox: up, verify, down; JUnit, artifacts; exit 0 passed, 1 a check failed, 2 bad input, 3 a failure',
+    module: './commands/test.js',
+    register: 'registerTest',
+  },
+  { name: '__test-inside', summary: '(internal) the inside half of `vlab test`', module: './commands/test.js', register: 'registerTest', hidden: true },
+  {
     name: 'doctor',
     summary: 'check the host (libvirt, qemu, KVM, firewall, tools, state root, disk, memory) and list what labs left behind; exit 3 on a failure',
     module: './commands/doctor.js',

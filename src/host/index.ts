@@ -17,6 +17,7 @@ import { LocalFiles, type HostFiles } from './files.js';
 import { HostProcesses, PingCommand, type Pinger, type Processes } from './processes.js';
 import { createRunner, type TraceEvent } from './run.js';
 import { ProcProbe, type HostProbe } from './probe.js';
+import { ScriptSandbox, type Sandbox } from './sandbox.js';
 import { LabExec, type LabSshKeys } from './lab-exec.js';
 import { SshExec } from './ssh-exec.js';
 
@@ -44,6 +45,8 @@ export interface Host {
   files: HostFiles;
   /** What `vlab doctor` reads off the host (read-only). */
   probe: HostProbe;
+  /** `vlab test`'s sandbox: start a command in one; inside one, the simulated outside world and a shell. */
+  sandbox: Sandbox;
   /** True when changes are skipped (`plan`, `--dry-run`): apply code reads it here, never from a global. */
   readonly dryRun: boolean;
   /** The lab's exec transport per guest (agent, ssh or auto), from its `ssh.keys` record. */
@@ -90,6 +93,7 @@ export function createHost(opts: CreateHostOptions = {}): Host {
     ping: new PingCommand(run),
     files: new LocalFiles(runner.dryRun),
     probe: new ProcProbe(run),
+    sandbox: new ScriptSandbox(runner, run),
     dryRun: runner.dryRun,
     labExec: (keys) => new LabExec(agent, keys, (targets) => new SshExec(run, targets)),
   };

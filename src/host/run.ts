@@ -1,5 +1,8 @@
 import { execa } from 'execa';
+import { constants } from 'node:os';
 import { CommandError, HostError } from '../errors.js';
+
+const osSignals = constants.signals as Record<string, number>;
 
 /** Options for one external command. */
 export interface RunOptions {
@@ -49,8 +52,18 @@ export interface Runner {
   run: RunFn;
   /** Starts a detached process that outlives vlab (see spawnDetachedWith). */
   spawnDetached: (argv: string[], env?: Record<string, string>) => number | undefined;
+  /** Starts a long command attached to this terminal: stdin and stderr inherited, stdout captured (see startAttachedWith). */
+  startAttached: (argv: string[], opts?: { env?: Record<string, string> }) => AttachedProcess;
   /** Whether changes are skipped. */
   readonly dryRun: boolean;
+}
+
+/** A command started by startAttached: its outcome, and a way to signal it (a timeout, a cancel). */
+export interface AttachedProcess {
+  pid: number | undefined;
+  /** Resolves when it has exited: exit code (128+N for signal N), captured stdout. */
+  done: Promise<{ exitCode: number; signal?: string; stdout: string; durationMs: number }>;
+  kill(signal: NodeJS.Signals): void;
 }
 
 /** A runner with these settings. Nothing is global: two runners (say, a dry run beside a real one) do not affect each other. */
@@ -59,6 +72,7 @@ export function createRunner(opts: Partial<RunnerSettings> = {}): Runner {
   return {
     run: (argv, runOpts) => runWith(settings, argv, runOpts),
     spawnDetached: (argv, env) => spawnDetachedWith(settings, argv, env),
+    startAttached: (argv, o) => startAttachedWith(settings, argv, o),
     dryRun: settings.dryRun,
   };
 }
@@ -115,4 +129,39 @@ function spawnDetachedWith(settings: RunnerSettings, argv: string[], env?: Recor
   child.catch(() => undefined);
   settings.trace?.({ argv: [...argv, '&'], exitCode: 0, durationMs: 0, skipped: false });
   return child.pid;
+}
+
+/**
+ * Starts a long command (the `vlab test` sandbox) attached to this process's terminal: stdin and
+ * stderr are inherited, so its progress and an interactive shell reach the user; stdout is
+ * captured (the command's result document). Traced when it ends. Never in dry-run: the caller
+ * does not start one then.
+ */
+function startAttachedWith(settings: RunnerSettings, argv: string[], opts: { env?: Record<string, string> } = {}): AttachedProcess {
+  const [file, ...args] = argv;
+  if (!file) throw new HostError('startAttached() called with an empty command');
+  const started = performance.now();
+  const child = execa(file, args, {
+    stdin: 'inherit',
+    stdout: 'pipe',
+    stderr: 'inherit',
+    reject: false,
+    encoding: 'utf8',
+    stripFinalNewline: false,
+    ...(opts.env ? { env: opts.env } : {}),
+  });
+  const done = child.then((r) => {
+    const durationMs = performance.now() - started;
+    const sig = r.signal;
+    const exitCode = r.exitCode ?? (sig ? 128 + (osSignals[sig] ?? 0) : 255);
+    settings.trace?.({ argv, exitCode, durationMs, skipped: false });
+    return { exitCode, ...(sig ? { signal: sig } : {}), stdout: String(r.stdout ?? ''), durationMs };
+  });
+  return {
+    pid: child.pid,
+    done,
+    kill: (signal) => {
+      child.kill(signal);
+    },
+  };
 }

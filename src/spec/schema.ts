@@ -96,6 +96,21 @@ export const LabFileSchema = z
       })
       .default({ external: [], checks: [] })
       .describe('What `vlab verify` checks.'),
+    test: z
+      .strictObject({
+        outside: z
+          .array(z.string())
+          .optional()
+          .describe(
+            "IPv4 addresses the simulated outside world holds inside the `vlab test` sandbox (reached only through the lab host's NAT; never a real address). Default: `verify.external`.",
+          ),
+        lan: z
+          .enum(['dhcp', 'none'])
+          .optional()
+          .describe("`dhcp`: the sandbox gives a bridged uplink's NIC a simulated LAN with a DHCP server. Default: `dhcp` when a network has `uplink:`, else `none`."),
+      })
+      .optional()
+      .describe('How `vlab test` simulates the world around the lab in its sandbox.'),
   })
   .describe('A vlab lab file.');
 

@@ -205,6 +205,14 @@ export function resolveLab(file: LabFile, labPath: string): { lab?: Lab; problem
     return { from: c.from, to: c.to, expect: c.expect, ...(c.count !== undefined ? { count: c.count } : {}) };
   });
 
+  (file.test?.outside ?? []).forEach((t, i) => {
+    const n = parseIp(t);
+    if (n === undefined) add({ path: ['test', 'outside', i], message: `'${t}' is not an IPv4 address`, hint: 'e.g. 198.18.0.2 (RFC 2544 test addresses are a good choice)' });
+    else
+      for (const [net, c] of cidrs)
+        if (contains(c, n)) add({ path: ['test', 'outside', i], message: `${t} is inside lab network '${net}'`, hint: 'the outside world lies outside every lab network' });
+  });
+
   if (problems.length) return { problems };
   const lab: Lab = {
     name: file.name,
@@ -215,6 +223,7 @@ export function resolveLab(file: LabFile, labPath: string): { lab?: Lab; problem
     images,
     guests,
     verify: { external: file.verify.external, checks },
+    ...(file.test ? { test: { ...(file.test.outside ? { outside: file.test.outside } : {}), ...(file.test.lan ? { lan: file.test.lan } : {}) } } : {}),
   };
   return { lab, problems };
 }

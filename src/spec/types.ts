@@ -93,6 +93,8 @@ export interface Lab {
   images: LabImage[];
   guests: LabGuest[];
   verify: { external: string[]; checks: VerifyCheckSpec[] };
+  /** What `vlab test` simulates around the lab (absent: the defaults, see testWorld()). */
+  test?: { outside?: string[]; lan?: 'dhcp' | 'none' };
 }
 
 /** What an image folder's image.yaml (or a bare .qcow2) provides, resolved by an adapter. */

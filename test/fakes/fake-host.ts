@@ -566,6 +566,21 @@ export class FakeHost {
         chain: () => [{ dir: '/', mode: 0o755, uid: 0, gid: 0 }],
         freeBytes: () => f.probeFacts.stateRoot.freeBytes,
       },
+      sandbox: {
+        inside: false,
+        start() {
+          throw new Error('the fake host starts no sandbox');
+        },
+        async outsideUp() {
+          f.gate('sandbox.outsideUp', true);
+        },
+        async lanUp() {
+          f.gate('sandbox.lanUp', true);
+        },
+        async shell() {
+          return 0;
+        },
+      },
       dryRun: false,
       labExec(keys: LabSshKeys | undefined): LabExec {
         // SSH and the agent are the same fake transport: both answer when the domain runs.
