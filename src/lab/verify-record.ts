@@ -14,7 +14,7 @@ export function saveVerifyRecord(paths: LabPaths, doc: VerifyJson): void {
 
 export interface VerifyRecord {
   doc: VerifyJson;
-  /** When it was written (ISO 8601, UTC). */
+  /** When it was written (ISO 8601, UTC, to the second). */
   at: string;
 }
 
@@ -27,7 +27,10 @@ export function loadVerifyRecord(paths: LabPaths): VerifyRecord | { problem: str
   let at: string;
   try {
     text = fs.readFileSync(paths.verify, 'utf8');
-    at = fs.statSync(paths.verify).mtime.toISOString();
+    at = fs
+      .statSync(paths.verify)
+      .mtime.toISOString()
+      .replace(/\.\d+Z$/, 'Z');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     return { problem: `cannot read ${paths.verify}: ${(e as Error).message}` };
