@@ -1,11 +1,12 @@
 /**
  * The topology as Graphviz dot source: guests on the left, their networks, then the physical
- * LANs and the outside; the checks of the last verify as coloured dashed edges that do not move
- * the layout. Deterministic (the golden tests hold it). Pure.
+ * LANs and the outside; the checks of the last verify as coloured dashed edges (one per pair of
+ * nodes) that do not move the layout. Deterministic (the golden tests hold it). Pure.
  */
-import { edgeLines, nodeLines, titleOf } from './labels.js';
-import type { Topology, TopologyEdge, TopologyNode } from './model.js';
-import { edgeStyle, nodeStyle } from './style.js';
+import { checkGroups, type CheckGroup } from './check-groups.js';
+import { checkText, edgeLines, nodeLines, titleOf } from './labels.js';
+import type { CheckEdge, Topology, TopologyEdge, TopologyNode } from './model.js';
+import { CHECK_FAILED, CHECK_PASSED, edgeStyle, nodeStyle } from './style.js';
 
 const FONT = 'Helvetica,Arial,sans-serif';
 
@@ -37,7 +38,7 @@ function nodeLine(n: TopologyNode): string {
   return `  ${dotString(n.id)} ${attrs(list)};`;
 }
 
-function edgeLine(e: TopologyEdge): string {
+function edgeLine(e: Exclude<TopologyEdge, CheckEdge>): string {
   const s = edgeStyle(e);
   const list: Attr[] = [
     ['label', edgeLines(e)],
@@ -47,9 +48,26 @@ function edgeLine(e: TopologyEdge): string {
   ];
   if (s.dashed) list.push(['style', 'dashed']);
   if (e.kind === 'nic') list.push(['dir', 'none']);
-  // A check is drawn over the topology: it must not pull the guests and networks around.
-  if (e.kind === 'check') list.push(['constraint', 'false'], ['arrowsize', 0.7]);
   return `  ${dotString(e.from)} -> ${dotString(e.to)} ${attrs(list)};`;
+}
+
+/**
+ * The checks between two nodes as one dashed edge drawn over the topology: it does not pull the
+ * guests and networks around (constraint=false), and its label is an xlabel, placed after the
+ * layout where it overlaps least.
+ */
+function checkLine(g: CheckGroup): string {
+  const s = g.ok ? CHECK_PASSED : CHECK_FAILED;
+  const list: Attr[] = [
+    ['xlabel', g.checks.map(checkText)],
+    ['color', s.color],
+    ['fontcolor', s.color],
+    ['penwidth', s.width],
+    ['style', 'dashed'],
+    ['constraint', 'false'],
+    ['arrowsize', 0.7],
+  ];
+  return `  ${dotString(g.from)} -> ${dotString(g.to)} ${attrs(list)};`;
 }
 
 export function renderDot(t: Topology): string {
@@ -74,7 +92,8 @@ export function renderDot(t: Topology): string {
       ['fontsize', 9],
     ])};`,
     ...t.nodes.map(nodeLine),
-    ...t.edges.map(edgeLine),
+    ...t.edges.flatMap((e) => (e.kind === 'check' ? [] : [edgeLine(e)])),
+    ...checkGroups(t.edges).map(checkLine),
     '}',
   ];
   return lines.join('\n') + '\n';

@@ -2,15 +2,16 @@
  * The text on the topology picture, as lines (each renderer joins and escapes them its own way),
  * so dot, mermaid and HTML say the same thing. Pure.
  */
-import { OUTSIDE_ID, type CheckEdge, type Topology, type TopologyEdge, type TopologyNode } from './model.js';
+import { type CheckEdge, type Topology, type TopologyEdge, type TopologyNode } from './model.js';
 
 export function nodeLines(n: TopologyNode): string[] {
   switch (n.kind) {
     case 'network': {
-      const lines = [n.name, `bridge ${n.bridge}`];
-      if (n.cidr) lines.push(n.cidr);
-      if (n.gateway) lines.push(n.mode === 'uplink' ? `router ${n.gateway}` : `gateway ${n.gateway}`);
-      lines.push(n.mode === 'nat' ? 'NAT' : n.mode === 'uplink' ? `uplink ${n.uplink}` : 'isolated');
+      const mode = n.mode === 'nat' ? 'NAT' : n.mode === 'uplink' ? `uplink ${n.uplink}` : 'isolated';
+      const lines = [`${n.name} (${mode})`, `bridge ${n.bridge}`];
+      const gateway = n.gateway ? `${n.mode === 'uplink' ? 'router' : 'gateway'} ${n.gateway}` : undefined;
+      const addressing = [n.cidr, gateway].filter(Boolean).join(', ');
+      if (addressing) lines.push(addressing);
       return lines;
     }
     case 'guest': {
@@ -48,10 +49,9 @@ export function checkOutcome(e: CheckEdge): string {
   return `FAIL: ${e.reason ?? (e.expect === 'reachable' ? 'no reply' : 'reachable')}`;
 }
 
-/** The check's edge label: its outcome, after the address when the node it points at does not name it. */
+/** The check's edge label: the address pinged (a guest or a network may have several) and how it went. */
 export function checkText(e: CheckEdge): string {
-  const named = e.to !== OUTSIDE_ID && !e.to.startsWith('lan:');
-  return named ? checkOutcome(e) : `${e.address} ${checkOutcome(e)}`;
+  return `${e.address} ${checkOutcome(e)}`;
 }
 
 /** The picture's title: the lab, where it was drawn from and the last verify. */

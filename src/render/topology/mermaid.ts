@@ -2,9 +2,10 @@
  * The topology as a mermaid `flowchart` (pastes into Markdown on GitHub, GitLab and most wikis):
  * the same nodes, labels and colours as the dot picture. Deterministic. Pure.
  */
-import { edgeLines, nodeLines, titleOf } from './labels.js';
-import type { Topology, TopologyEdge, TopologyNode } from './model.js';
-import { edgeStyle, nodeStyle, type BoxStyle } from './style.js';
+import { checkGroups } from './check-groups.js';
+import { checkText, edgeLines, nodeLines, titleOf } from './labels.js';
+import type { CheckEdge, Topology, TopologyEdge, TopologyNode } from './model.js';
+import { CHECK_FAILED, CHECK_PASSED, edgeStyle, nodeStyle, type BoxStyle, type LineStyle } from './style.js';
 
 /** A quoted mermaid label: quotes as entities, lines joined with `<br>`. */
 function label(lines: readonly string[]): string {
@@ -14,9 +15,9 @@ function label(lines: readonly string[]): string {
 
 const OPEN_CLOSE: Record<TopologyNode['kind'], [string, string]> = { guest: ['(', ')'], network: ['{{', '}}'], outside: ['([', '])'], lan: ['[[', ']]'] };
 
-function arrow(e: TopologyEdge): string {
+function arrow(e: Exclude<TopologyEdge, CheckEdge>): string {
   if (e.kind === 'nic') return '---';
-  if (e.kind === 'check' || e.kind === 'lan-egress') return '-.->';
+  if (e.kind === 'lan-egress') return '-.->';
   return '==>';
 }
 
@@ -54,7 +55,13 @@ export function renderMermaid(t: Topology): string {
     const [open, close] = OPEN_CLOSE[n.kind];
     lines.push(`  ${id(n.id)}${open}${label(nodeLines(n))}${close}`);
   }
-  t.edges.forEach((e) => lines.push(`  ${id(e.from)} ${arrow(e)}|${label(edgeLines(e))}| ${id(e.to)}`));
+  // Links in the order linkStyle numbers them: the topology's edges, then one per group of checks.
+  type Link = { from: string; to: string; arrow: string; lines: string[]; style: LineStyle; nic: boolean };
+  const links: Link[] = [
+    ...t.edges.flatMap((e): Link[] => (e.kind === 'check' ? [] : [{ from: e.from, to: e.to, arrow: arrow(e), lines: edgeLines(e), style: edgeStyle(e), nic: e.kind === 'nic' }])),
+    ...checkGroups(t.edges).map((g): Link => ({ from: g.from, to: g.to, arrow: '-.->', lines: g.checks.map(checkText), style: g.ok ? CHECK_PASSED : CHECK_FAILED, nic: false })),
+  ];
+  for (const l of links) lines.push(`  ${id(l.from)} ${l.arrow}|${label(l.lines)}| ${id(l.to)}`);
   const classes = new Map<string, { style: BoxStyle; members: string[] }>();
   for (const n of t.nodes) {
     const c = classOf(n);
@@ -62,9 +69,7 @@ export function renderMermaid(t: Topology): string {
     classes.get(c)!.members.push(id(n.id));
   }
   for (const [name, c] of classes) lines.push(classDef(name, c.style), `  class ${c.members.join(',')} ${name}`);
-  t.edges.forEach((e, i) => {
-    const s = edgeStyle(e);
-    lines.push(`  linkStyle ${i} stroke:${s.color},stroke-width:${s.width}px${e.kind === 'check' ? `,color:${s.color}` : ''}`);
-  });
+  // As in the dot picture, a label has its line's colour (but a NIC's, which stays dark).
+  links.forEach((l, i) => lines.push(`  linkStyle ${i} stroke:${l.style.color},stroke-width:${l.style.width}px${l.nic ? '' : `,color:${l.style.color}`}`));
   return lines.join('\n') + '\n';
 }
