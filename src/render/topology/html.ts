@@ -3,7 +3,7 @@
  * interfaces and (for an up lab) the last verify's checks as tables, and a little CSS. No script,
  * no external URL: it opens from a file in any browser and can be mailed or attached. Pure.
  */
-import { checkOutcome, edgeLines, nodeLines, titleOf } from './labels.js';
+import { checkOutcome, edgeLines, nodeLines } from './labels.js';
 import type { CheckEdge, GuestNode, NicEdge, Topology } from './model.js';
 import { CHECK_FAILED, CHECK_PASSED, LEGEND, nodeStyle, type BoxStyle, type LineStyle } from './style.js';
 
@@ -29,7 +29,6 @@ const CSS = `
 body { font-family: Helvetica, Arial, sans-serif; margin: 1.5rem; color: #222; background: #fff; }
 h1 { font-size: 1.4rem; margin: 0 0 .25rem; }
 h2 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
-.subtitle { color: #555; margin: 0 0 1rem; }
 figure { margin: 0; overflow-x: auto; }
 figure svg { max-width: 100%; height: auto; }
 ul.legend { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .4rem 1.2rem; font-size: .9rem; }
@@ -53,12 +52,13 @@ function line(s: LineStyle): string {
 }
 
 function legend(t: Topology): string {
-  const items = LEGEND.map((l) => `<li>${swatch(l.style)}${escapeHtml(l.label)}</li>`);
+  const items = LEGEND.filter((l) => !l.only || l.only === t.source).map((l) => `<li>${swatch(l.style)}${escapeHtml(l.label)}</li>`);
   if (t.source === 'live') items.push(`<li>${line(CHECK_PASSED)}check passed</li>`, `<li>${line(CHECK_FAILED)}check failed</li>`);
   return `<ul class="legend">\n${items.join('\n')}\n</ul>`;
 }
 
 function interfacesTable(t: Topology): string {
+  const live = t.source === 'live';
   const guests = new Map(t.nodes.filter((n): n is GuestNode => n.kind === 'guest').map((g) => [g.id, g]));
   const rows = t.edges
     .filter((e): e is NicEdge => e.kind === 'nic')
@@ -66,7 +66,7 @@ function interfacesTable(t: Topology): string {
       const g = guests.get(e.from)!;
       const cells = [
         `<td>${swatch(nodeStyle(g))}${escapeHtml(g.name)}</td>`,
-        `<td>${escapeHtml(g.state ?? '-')}</td>`,
+        ...(live ? [`<td>${escapeHtml(g.state ?? '-')}</td>`] : []),
         `<td class="mono">${escapeHtml(e.ifname)}</td>`,
         `<td class="mono">${escapeHtml(e.mac)}</td>`,
         `<td>${escapeHtml(e.to.replace(/^net:/, ''))}</td>`,
@@ -74,7 +74,8 @@ function interfacesTable(t: Topology): string {
       ];
       return `<tr>${cells.join('')}</tr>`;
     });
-  return `<table>\n<tr><th>guest</th><th>state</th><th>NIC</th><th>MAC</th><th>network</th><th>address</th></tr>\n${rows.join('\n')}\n</table>`;
+  const head = ['guest', ...(live ? ['state'] : []), 'NIC', 'MAC', 'network', 'address'].map((h) => `<th>${h}</th>`).join('');
+  return `<table>\n<tr>${head}</tr>\n${rows.join('\n')}\n</table>`;
 }
 
 function checksTable(t: Topology): string {
@@ -108,7 +109,6 @@ export function renderHtml(t: Topology, svg: string): string {
 </head>
 <body>
 <h1>Lab ${escapeHtml(t.lab)}</h1>
-<p class="subtitle">${escapeHtml(titleOf(t))}</p>
 <figure>
 ${inlineSvg(svg)}
 </figure>

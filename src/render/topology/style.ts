@@ -73,15 +73,16 @@ export function edgeStyle(e: TopologyEdge): LineStyle {
   }
 }
 
-/** The legend: what each colour means, in the order the HTML page lists it. */
-export const LEGEND: { label: string; style: BoxStyle }[] = [
-  { label: 'guest (from the lab file)', style: GUEST_STYLES.file },
-  { label: 'guest running', style: GUEST_STYLES.running },
-  { label: 'guest paused', style: GUEST_STYLES.paused },
-  { label: 'guest shut off', style: GUEST_STYLES['shut off'] },
-  { label: 'guest missing / crashed', style: GUEST_STYLES.missing },
+/** The legend: what each colour means, in the order the HTML page lists it; `only` for the entries of one source. */
+export const LEGEND: { label: string; style: BoxStyle; only?: 'file' | 'live' }[] = [
+  { label: 'guest', style: GUEST_STYLES.file, only: 'file' },
+  { label: 'guest running', style: GUEST_STYLES.running, only: 'live' },
+  { label: 'guest paused', style: GUEST_STYLES.paused, only: 'live' },
+  { label: 'guest shut off', style: GUEST_STYLES['shut off'], only: 'live' },
+  { label: 'guest missing (dashed) or crashed', style: GUEST_STYLES.missing, only: 'live' },
   { label: 'network with NAT', style: NETWORK_STYLES.nat },
   { label: 'network bridged to a NIC (uplink)', style: NETWORK_STYLES.uplink },
   { label: 'isolated network', style: NETWORK_STYLES.isolated },
-  { label: 'outside / physical LAN', style: OUTSIDE_STYLE },
+  { label: 'outside', style: OUTSIDE_STYLE },
+  { label: 'physical LAN', style: LAN_STYLE },
 ];
