@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian 12 host lacks for vlab, its demo and its tests, then builds the
-# tiny guest image. Idempotent: each step is skipped when already done.
+# tiny guest image. Idempotent: each step is skipped when already done. (chromium and its fonts:
+# the browser test of `vlab graph`'s HTML page, test/render/topology-html.test.ts.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PKGS=(libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients libvirt-dev qemu-system-x86
 	qemu-utils libguestfs-tools qemu-guest-agent busybox-static linux-image-amd64 iptables dnsmasq-base
 	e2fsprogs xorriso iputils-ping ifupdown iproute2 dbus pkg-config procps nftables systemd debootstrap zstd fdisk
-	netplan.io network-manager cloud-init dropbear-bin openssh-client xfsprogs)
+	netplan.io network-manager cloud-init dropbear-bin openssh-client xfsprogs
+	chromium fonts-liberation)
 t0=$(date +%s)
 missing=()
 for p in "${PKGS[@]}"; do

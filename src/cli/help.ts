@@ -47,6 +47,12 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'down', summary: 'remove the lab and every host change it made (from its journal; the lab file is optional)', module: './commands/down.js', register: 'registerDown' },
   { name: 'status', summary: 'networks and guests of an up lab, as the host sees them now', module: './commands/status.js', register: 'registerStatus' },
   { name: 'ls', summary: 'list the labs that are up on this host', module: './commands/status.js', register: 'registerLs' },
+  {
+    name: 'graph',
+    summary: 'draw the lab topology as SVG, HTML, dot, mermaid or JSON; an up lab coloured by guest state and the last verify',
+    module: './commands/graph.js',
+    register: 'registerGraph',
+  },
   { name: 'exec', summary: 'run a command in a guest (argv, no shell unless you call one) and exit with its exit code', module: './commands/exec.js', register: 'registerExec' },
   { name: 'image', summary: 'build the guest images vlab ships recipes for', module: './commands/image.js', register: 'registerImage' },
   { name: 'persist', summary: 'keep an up lab across reboots (systemd unit, or ifupdown stanzas)', module: './commands/persist.js', register: 'registerPersist' },

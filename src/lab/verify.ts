@@ -7,6 +7,9 @@ import { deriveChecks } from '../verify/checks.js';
 import { runChecks } from '../verify/run-checks.js';
 import { allPassed, type CheckResult } from '../verify/result.js';
 import { domainName } from '../render/domain-xml.js';
+import { toJson } from '../verify/report-json.js';
+import { labPaths } from '../plan/paths.js';
+import { saveVerifyRecord } from './verify-record.js';
 
 export interface VerifyRequest {
   lab: Lab;
@@ -15,6 +18,8 @@ export interface VerifyRequest {
   journal: readonly { details: ActionDetails }[];
   /** Deadline of each ping. */
   pingTimeoutSec: number;
+  /** The state root: the outcome is kept as the lab's verify.json (for `vlab graph`); left out, it is not kept. */
+  root?: string;
 }
 
 export interface VerifyOutcome {
@@ -32,5 +37,6 @@ export async function labVerify(req: VerifyRequest): Promise<VerifyOutcome> {
     { exec: host.labExec(sshKeysOf(req.journal)), domainName: (guest) => domainName(lab, guest), guestState: (guest) => host.libvirt.domainState(domainName(lab, guest)) },
     { timeoutSec: req.pingTimeoutSec },
   );
+  if (req.root !== undefined && !host.dryRun) saveVerifyRecord(labPaths(req.root, lab.name), toJson(lab, results));
   return { results, seconds: (performance.now() - t0) / 1000, ok: allPassed(results) };
 }

@@ -12,6 +12,8 @@ export interface LabPaths {
   summary: string;
   disks: string;
   console: string;
+  /** The last `vlab verify` outcome (its --json document), kept for `vlab graph`. */
+  verify: string;
   lock: string;
   /** The undo facts a sweep needs without the journal (previous ip_forward, an uplink's way back). */
   undoFacts: string;
@@ -25,6 +27,7 @@ export function labPaths(root: string, lab: string): LabPaths {
     summary: path.join(dir, 'lab.json'),
     disks: path.join(dir, 'disks'),
     console: path.join(dir, 'console'),
+    verify: path.join(dir, 'verify.json'),
     lock: path.join(root, `.${lab}.lock`),
     undoFacts: path.join(dir, 'undo-facts.json'),
   };

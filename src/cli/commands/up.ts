@@ -56,7 +56,7 @@ export function registerUp(program: Command): void {
       });
       printUp(up, g, opts);
       if (opts.verify) {
-        const v = await labVerify({ lab: up.spec, host, journal: up.plan.actions, pingTimeoutSec });
+        const v = await labVerify({ lab: up.spec, host, journal: up.plan.actions, pingTimeoutSec, root });
         printVerify(up.spec, v, g, opts);
       }
       const p = await persistAfterUp({ lab: up.lab, host, root, ...(mode ? { mode } : {}) });

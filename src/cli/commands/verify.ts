@@ -16,9 +16,10 @@ export function registerVerify(program: Command): void {
     .action(async (labArg: string | undefined, opts: { json?: boolean; junit?: string; pingTimeout: string }, cmd: Command) => {
       const g = globals(cmd);
       const pingTimeoutSec = secondsOption('--ping-timeout', opts.pingTimeout);
-      const { state } = requireState(stateRootFromEnv(), labNameFrom(labArg, g));
+      const root = stateRootFromEnv();
+      const { state } = requireState(root, labNameFrom(labArg, g));
       const host = createHostFromCommand(g);
-      const v = await labVerify({ lab: state.spec, host, journal: state.entries, pingTimeoutSec });
+      const v = await labVerify({ lab: state.spec, host, journal: state.entries, pingTimeoutSec, root });
       printVerify(state.spec, v, g, opts);
     });
 }
