@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The README's first command (`sudo npm run demo`): installs what is missing, builds the tiny
-# image, then in a sandbox (private network namespace and libvirtd; nothing reaches the host)
-# brings the seed lab up, verifies it against a simulated outside host, breaks a guest's network,
-# resets the lab to the checkpoint `up` took, verifies again, and takes it down.
+# image, then runs the product on its built-in defaults: `vlab test` of the seed lab, sealed in
+# a sandbox (private network, mount and PID namespaces and libvirtd; nothing reaches the host):
+# up, verify against a simulated outside host, down. Extra arguments go to `vlab test`
+# (e.g. --junit FILE, --artifacts DIR, --shell).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" != 0 ]; then
@@ -10,4 +11,4 @@ if [ "$(id -u)" != 0 ]; then
 	exit 2
 fi
 bash scripts/bootstrap.sh
-exec bash scripts/sandbox.sh -- bash scripts/demo-inside.sh "$@"
+exec node bin/vlab.js test "$@"
