@@ -225,6 +225,10 @@ export const CROSS_FIELD_RULES: { topic: string; rules: string[] }[] = [
       '`checks[].to` is a guest, an IPv4 address, `gateway` or `external`; `external` needs at least one `verify.external` target.',
     ],
   },
+  {
+    topic: 'Test',
+    rules: ['Each `test.outside` address is an IPv4 address outside every lab network (it lives only in the `vlab test` sandbox: docs/ci.md).'],
+  },
 ];
 
 /** The keys of an image folder's image.yaml. */

@@ -26,7 +26,7 @@ for (const rel of [SCHEMA_PATH, REFERENCE_PATH]) {
 test('the JSON Schema is valid JSON describing the lab file', () => {
   const schema = JSON.parse(rendered[SCHEMA_PATH]!) as { type: string; properties: Record<string, unknown>; required: string[] };
   assert.equal(schema.type, 'object');
-  assert.deepEqual(Object.keys(schema.properties), ['name', 'accel', 'networks', 'images', 'guests', 'verify']);
+  assert.deepEqual(Object.keys(schema.properties), ['name', 'accel', 'networks', 'images', 'guests', 'verify', 'test']);
   for (const k of ['name', 'networks', 'guests']) assert.ok(schema.required.includes(k), `${k} is required`);
 });
 
@@ -35,13 +35,13 @@ test('the reference documents every key of the schema', () => {
   const sections = schemaSections();
   assert.deepEqual(
     sections.map((s) => s.path),
-    ['', 'networks.<name>', 'guests.<name>', 'guests.<name>.interfaces[]', 'verify', 'verify.checks[]'],
+    ['', 'networks.<name>', 'guests.<name>', 'guests.<name>.interfaces[]', 'verify', 'verify.checks[]', 'test'],
   );
   for (const s of sections) for (const k of s.keys) assert.ok(md.includes(`| \`${k.key}\` |`), `${s.path || 'top level'}.${k.key} missing`);
   const memory = sections.find((s) => s.path === 'guests.<name>')!.keys.find((k) => k.key === 'memory')!;
   assert.deepEqual({ type: memory.type, presence: memory.presence, allowed: memory.allowed }, { type: 'integer', presence: 'default: `512`', allowed: '64–262144' });
   for (const { rules } of CROSS_FIELD_RULES) for (const r of rules) assert.ok(md.includes(r));
-  for (const key of ['disk', 'kernel', 'initrd', 'cmdline', 'netconfig', 'exec']) assert.ok(md.includes(`| \`${key}\` |`), `image.yaml key ${key}`);
+  for (const key of ['disk', 'kernel', 'initrd', 'cmdline', 'netconfig', 'exec', 'boot']) assert.ok(md.includes(`| \`${key}\` |`), `image.yaml key ${key}`);
   assert.match(md, /# yaml-language-server: \$schema=/);
 });
 
