@@ -2,7 +2,7 @@
 # `npm run bench` (root): inside a sandbox, the seed lab built with plain virsh + guestfish against
 # `vlab up` (default guest-disk path and VLAB_GUEST_DISKS=libguestfs), the guests' own
 # boot-to-ready, the "Guest configuration" phase for 2 and BENCH_MANY (10) guests, CLI start-up
-# against `node -e 0`, and `virsh define` (scripts/bench.ts). See docs/_drafts/bench.md.
+# against `node -e 0`, and `virsh define` (scripts/bench.ts). See docs/bench.md.
 #
 #   BENCH_ROUNDS=N        repeat the seed comparison N times (default 1); medians are printed
 #   BENCH_CLI_RUNS=N      runs per CLI command (default 10)
