@@ -18,6 +18,7 @@ import { HostProcesses, PingCommand, type Pinger, type Processes } from './proce
 import { createRunner, type TraceEvent } from './run.js';
 import { ProcProbe, type HostProbe } from './probe.js';
 import { ScriptSandbox, type Sandbox } from './sandbox.js';
+import { requireLocalUri } from './libvirt-uri.js';
 import { LabExec, type LabSshKeys } from './lab-exec.js';
 import { SshExec } from './ssh-exec.js';
 
@@ -70,6 +71,7 @@ export interface CreateHostOptions {
 
 /** Creates the real adapters. Nothing touches the host until a method is called. */
 export function createHost(opts: CreateHostOptions = {}): Host {
+  if (opts.uri) requireLocalUri(opts.uri);
   const runner = createRunner({ dryRun: opts.dryRun ?? false, ...(opts.trace ? { trace: opts.trace } : {}) });
   const { run } = runner;
   const libvirt = new LibvirtClient(run, opts.uri, {

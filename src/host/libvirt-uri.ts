@@ -1,0 +1,25 @@
+/**
+ * libvirt connection URIs: which ones vlab can use. vlab makes bridges, addresses, iptables rules,
+ * overlays and guest disks on THIS machine, so a URI naming another host (`qemu+ssh://user@host/system`,
+ * `qemu+tcp://host/system`) would put the domains there and everything else here: a broken lab.
+ * Until labs across hosts exist, such a URI is refused.
+ */
+import { UsageError } from '../errors.js';
+
+/** The host a libvirt URI names, or undefined for a local one (`qemu:///system`, `qemu+unix:///system`). */
+export function uriHost(uri: string): string | undefined {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?]*)/i.exec(uri);
+  const authority = m?.[1] ?? '';
+  const host = authority.replace(/^[^@]*@/, '').replace(/:\d+$/, '');
+  return host && host !== 'localhost' ? host : undefined;
+}
+
+/** Throws a UsageError for a URI that names another host. */
+export function requireLocalUri(uri: string): void {
+  const host = uriHost(uri);
+  if (host)
+    throw new UsageError(
+      `libvirt URI ${uri} names another host (${host}); vlab makes the lab's bridges, rules and disks on this machine, so its domains must be here too`,
+      'run vlab on that host (e.g. over ssh), or use a local URI such as qemu:///system',
+    );
+}
