@@ -12,6 +12,9 @@
  * grace period, g1's `none` NIC must be up with no IPv4 address, and dnsmasq must never have heard
  * a DHCP request from its MAC.
  *
+ * Each lab is then reset (issue 13): a file, an address and an iptables rule made inside g1 are
+ * gone, with the same boot_id.
+ *
  * Which images: VLAB_GUESTS=ifupdown,networkd,... (default: every image built under
  * vm-images/debian/out, or $DEBIAN_OUT as for build.sh). `npm run test:guests` builds and runs
  * all five; CI runs one a run.
@@ -72,6 +75,37 @@ before(async () => {
   await lanUp();
 });
 
+/** Runs a shell command in a guest through vlab exec; asserts it ran; returns stdout. */
+async function sh(file: string, guest: string, script: string): Promise<string> {
+  const r = await vlab(['-f', file, 'exec', guest, '--', 'sh', '-c', script]);
+  assert.equal(r.exitCode, 0, `exec ${guest} ${script}:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/**
+ * `vlab reset` on a real Debian guest (issue 13): a file on the disk, an address and an iptables
+ * rule made inside are gone afterwards, the guest did not reboot (same boot_id), and verify passes.
+ */
+async function resetUndoesExperiment(t: { diagnostic: (m: string) => void }, file: string, variant: string): Promise<void> {
+  const boot = await sh(file, 'g1', 'cat /proc/sys/kernel/random/boot_id');
+  await sh(
+    file,
+    'g1',
+    'echo experiment > /root/vlab-marker && sync && ip addr add 10.123.0.1/24 dev eth0 && iptables -A INPUT -p tcp --dport 9 -m comment --comment vlab-experiment -j DROP',
+  );
+  assert.match(await sh(file, 'g1', 'iptables -S INPUT'), /vlab-experiment/);
+  const t0 = performance.now();
+  const r = await vlab(['-f', file, 'reset']);
+  assert.equal(r.exitCode, 0, r.stdout + r.stderr);
+  t.diagnostic(`debian/${variant}: reset ${((performance.now() - t0) / 1000).toFixed(1)}s`);
+  assert.equal(await sh(file, 'g1', 'cat /root/vlab-marker 2>/dev/null || echo none'), 'none');
+  assert.doesNotMatch(await sh(file, 'g1', 'ip -o -4 addr show dev eth0'), /10\.123\.0\.1/);
+  assert.doesNotMatch(await sh(file, 'g1', 'iptables -S INPUT'), /vlab-experiment/, 'the firewall rule is gone');
+  assert.equal(await sh(file, 'g1', 'cat /proc/sys/kernel/random/boot_id'), boot, 'no reboot');
+  const v = await vlab(['-f', file, 'verify']);
+  assert.equal(v.exitCode, 0, v.stdout + v.stderr);
+}
+
 /** dnsmasq log lines that name a MAC (DHCPDISCOVER/REQUEST/OFFER/ACK ...). */
 async function dhcpLines(mac: string): Promise<string[]> {
   const text = await readFile(DNSMASQ_LOG, 'utf8').catch(() => '');
@@ -125,6 +159,7 @@ for (const variant of wanted) {
         t.diagnostic(`debian/${variant}: address: none NIC up without address; control lease ${/inet (\S+)/.exec(control.stdout)?.[1]}`);
         const v = await vlab(['-f', file, 'verify']);
         assert.equal(v.exitCode, 0, v.stdout + v.stderr);
+        await resetUndoesExperiment(t, file, variant);
       } finally {
         const down = await vlab(['-f', file, 'down']);
         assert.equal(down.exitCode, 0, down.stdout + down.stderr);

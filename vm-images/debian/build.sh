@@ -94,7 +94,7 @@ export E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH
 export LC_ALL=C TZ=UTC
 disk_size=${DEBIAN_DISK_SIZE:-2G}
 # What every variant needs; each variant adds its network stack.
-base_pkgs=(systemd-sysv linux-image-amd64 qemu-guest-agent iproute2 iputils-ping udev kmod e2fsprogs)
+base_pkgs=(systemd-sysv linux-image-amd64 qemu-guest-agent iproute2 iputils-ping iptables udev kmod e2fsprogs)
 cmdline="root=/dev/vda rw console=ttyS0"
 
 mkdir -p "$out"
