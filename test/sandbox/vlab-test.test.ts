@@ -82,6 +82,35 @@ test('an outside target the sandbox does not simulate is unreachable: exit 1, th
   }
 });
 
+test('a bridged-uplink lab: vlab test simulates the LAN with DHCP behind the uplink NIC (test.lan default), verify passes', { skip, timeout: 600_000 }, async () => {
+  const before = (await hostSnapshot()).text;
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'vlab-test-'));
+  try {
+    const file = path.join(dir, 'lan.yaml');
+    await writeFile(
+      file,
+      `name: vtlan
+networks:
+  lan: { bridge: br0, uplink: eth0, cidr: 192.0.2.0/24, gateway: 192.0.2.1 }
+images:
+  tiny: ${path.join(REPO, 'vm-images', 'tiny')}
+guests:
+  fixed: { image: tiny, memory: 128, interfaces: [ { network: lan, address: 192.0.2.50 } ] }
+verify:
+  checks:
+    - { from: fixed, to: 192.0.2.1 }
+`,
+    );
+    const r = await run(['test', file, '--json']);
+    assert.equal(r.exitCode, 0, r.stdout + r.stderr);
+    const j = JSON.parse(r.stdout) as { verify: { ok: boolean; results: unknown[] } };
+    assert.equal(j.verify.ok, true);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  assert.equal((await hostSnapshot()).text, before, "the real eth0 was never touched: the uplink was the sandbox's own");
+});
+
 test('a bad lab file exits 2 before any sandbox starts', { skip, timeout: 60_000 }, async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vlab-test-'));
   try {
