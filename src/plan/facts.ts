@@ -92,6 +92,10 @@ export interface OtherLabFact {
   bridges: string[];
   /** Whether that lab turned ip_forward on. */
   needsForwarding: boolean;
+  /** The ip_forward value that lab recorded as "before" (`0` when vlab turned it on). */
+  forwardPrevious?: string;
+  /** iptables tables that lab brought into being (they go when the last lab using them is down). */
+  createdTables?: string[];
 }
 
 export interface HostFacts {

@@ -123,7 +123,7 @@ export async function hostActions(lab: Lab, facts: HostFacts): Promise<Action[]>
         description: `${line}  (${why})`,
         dependsOn: [createId],
         satisfied: ruleExists(facts, rule),
-        details: { kind: 'iptables.rule', rule, why, tableExisted: facts.iptables.tables?.includes(rule.table) ?? true },
+        details: { kind: 'iptables.rule', rule, why, tableExisted: tableExisted(facts, rule.table) },
       });
     }
     const lvName = libvirtNetworkName(lab, net);
@@ -139,15 +139,25 @@ export async function hostActions(lab: Lab, facts: HostFacts): Promise<Action[]>
     });
   }
   if (lab.networks.some((n) => n.nat)) {
+    // ip_forward turned on by another lab that is up: this lab records the value from before that
+    // lab too, so whichever lab goes down last puts it back.
+    const setBy = facts.ipForward ? facts.otherLabs.find((o) => o.forwardPrevious === '0') : undefined;
+    const previous = facts.ipForward && !setBy ? '1' : '0';
     actions.push({
       id: `sysctl.forward`,
       kind: 'sysctl.forward',
       target: FORWARD_KEY,
-      description: `set ${FORWARD_KEY}=1 (now ${facts.ipForward ? 1 : 0}; restored at down unless another lab needs it)`,
+      description: `set ${FORWARD_KEY}=1 (now ${facts.ipForward ? `1${setBy ? `, turned on by lab ${setBy.name}` : ''}` : 0}; restored${setBy ? ' to 0' : ''} at down unless another lab needs it)`,
       dependsOn: lab.networks.filter((n) => n.nat).map((n) => `bridge.create:${n.bridge}`),
-      satisfied: facts.ipForward,
-      details: { kind: 'sysctl.forward', key: FORWARD_KEY, value: '1', previous: facts.ipForward ? '1' : '0' },
+      satisfied: facts.ipForward && !setBy,
+      details: { kind: 'sysctl.forward', key: FORWARD_KEY, value: '1', previous },
     });
   }
   return actions;
+}
+
+/** Whether an iptables table existed before vlab: present now, and not brought into being by another lab that is up. */
+function tableExisted(facts: HostFacts, table: string): boolean {
+  if (!(facts.iptables.tables?.includes(table) ?? true)) return false;
+  return !facts.otherLabs.some((o) => o.createdTables?.includes(table));
 }

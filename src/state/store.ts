@@ -128,7 +128,14 @@ export function summaryOf(state: LabState): LabSummary {
     cidrs: state.spec.networks.flatMap((n) => (n.cidr && !n.uplink ? [n.cidr] : [])),
     bridges: state.spec.networks.map((n) => n.bridge),
     needsForwarding: state.entries.some((e) => e.kind === 'sysctl.forward') || state.spec.networks.some((n) => n.nat),
+    ...forwardPreviousOf(state),
+    createdTables: [...new Set(state.entries.flatMap((e) => (e.details.kind === 'iptables.rule' && e.details.tableExisted === false ? [e.details.rule.table] : [])))],
   };
+}
+
+function forwardPreviousOf(state: LabState): { forwardPrevious?: string } {
+  const d = state.entries.find((e) => e.details.kind === 'sysctl.forward')?.details;
+  return d?.kind === 'sysctl.forward' ? { forwardPrevious: d.previous } : {};
 }
 
 /**
@@ -154,7 +161,14 @@ export function readLabSummaries(root: string, self?: string): LabSummary[] {
       continue;
     }
     if (!j || typeof j !== 'object') continue;
-    out.push({ name: typeof j.name === 'string' ? j.name : e.name, cidrs: strings(j.cidrs), bridges: strings(j.bridges), needsForwarding: j.needsForwarding === true });
+    out.push({
+      name: typeof j.name === 'string' ? j.name : e.name,
+      cidrs: strings(j.cidrs),
+      bridges: strings(j.bridges),
+      needsForwarding: j.needsForwarding === true,
+      ...(typeof j.forwardPrevious === 'string' ? { forwardPrevious: j.forwardPrevious } : {}),
+      createdTables: strings(j.createdTables),
+    });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
