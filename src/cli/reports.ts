@@ -11,7 +11,10 @@ import { renderMatrix } from '../verify/report-matrix.js';
 import { renderJson } from '../verify/report-json.js';
 import { toJunit } from '../verify/report-junit.js';
 import { renderSummaryTable } from './summary-table.js';
+import { useColor } from './color.js';
 import { ExitCode } from './exit-codes.js';
+import { formatPlan, planToJson, type PlanText } from './format-plan.js';
+import type { Plan } from '../plan/types.js';
 import { HostError } from '../errors.js';
 import type { GlobalOptions } from './context.js';
 
@@ -43,7 +46,7 @@ export function printUp(o: UpOutcome, g: GlobalOptions, opts: { json?: boolean }
 export function printVerify(lab: Lab, v: VerifyOutcome, g: GlobalOptions, opts: { json?: boolean; junit?: string }): void {
   if (opts.junit) fs.writeFileSync(opts.junit, toJunit(lab, v.results, v.seconds));
   if (opts.json) out(renderJson(lab, v.results));
-  else if (!g.quiet) out(renderMatrix(lab, v.results, { color: process.stdout.isTTY === true }) + `\n(${v.seconds.toFixed(1)}s)\n`);
+  else if (!g.quiet) out(renderMatrix(lab, v.results, { color: useColor(g) }) + `\n(${v.seconds.toFixed(1)}s)\n`);
   if (!v.ok) process.exitCode = ExitCode.verifyFailed;
 }
 
@@ -99,4 +102,10 @@ export function printSnapshotRestored(r: SnapshotRestored, g: GlobalOptions, opt
   for (const l of r.reattached) lines.push(`  reattached: ${l}`);
   for (const [guest, how] of Object.entries(r.clocks)) if (how.startsWith('not set')) lines.push(`  note: ${guest}'s clock was ${how}`);
   out(lines.join('\n') + '\n');
+}
+
+/** A `--dry-run` preview (down, persist, restore): the plan format, or planToJson's JSON with `dryRun: true`. */
+export function printPreview(plan: Plan, g: GlobalOptions, opts: { json?: boolean }, text: Omit<PlanText, 'verbose'>): void {
+  if (opts.json) out(JSON.stringify({ dryRun: true, ...(planToJson(plan) as object) }, null, 2) + '\n');
+  else out(formatPlan(plan, { verbose: !!g.verbose, ...text }) + '\n');
 }

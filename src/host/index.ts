@@ -19,6 +19,8 @@ import { createRunner, type TraceEvent } from './run.js';
 import { ProcProbe, type HostProbe } from './probe.js';
 import { LabExec, type LabSshKeys } from './lab-exec.js';
 import { SshExec } from './ssh-exec.js';
+import { SshSessionCommand, type SshSessions } from './ssh-session.js';
+import { VirshConsoles, type GuestConsoles } from './guest-console.js';
 
 export interface Host {
   ip: IpRoute;
@@ -44,6 +46,10 @@ export interface Host {
   files: HostFiles;
   /** What `vlab doctor` reads off the host (read-only). */
   probe: HostProbe;
+  /** `vlab ssh`: SSH sessions on vlab's terminal (interactive stdio). */
+  sshSession: SshSessions;
+  /** `vlab console`: serial consoles on vlab's terminal, and their log files. */
+  console: GuestConsoles;
   /** True when changes are skipped (`plan`, `--dry-run`): apply code reads it here, never from a global. */
   readonly dryRun: boolean;
   /** The lab's exec transport per guest (agent, ssh or auto), from its `ssh.keys` record. */
@@ -90,9 +96,11 @@ export function createHost(opts: CreateHostOptions = {}): Host {
     ping: new PingCommand(run),
     files: new LocalFiles(runner.dryRun),
     probe: new ProcProbe(run),
+    sshSession: new SshSessionCommand(runner.interactive),
+    console: new VirshConsoles(runner.interactive, libvirt.uri),
     dryRun: runner.dryRun,
     labExec: (keys) => new LabExec(agent, keys, (targets) => new SshExec(run, targets)),
   };
 }
 
-export type { IpRoute, Iptables, Sysctl, Libvirt, QemuImg, GuestDisks, GuestExec, SeedIsos, SshKeygen, Processes, Pinger, HostFiles };
+export type { IpRoute, Iptables, Sysctl, Libvirt, QemuImg, GuestDisks, GuestExec, SeedIsos, SshKeygen, Processes, Pinger, HostFiles, SshSessions, GuestConsoles };

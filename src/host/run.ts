@@ -49,6 +49,8 @@ export interface Runner {
   run: RunFn;
   /** Starts a detached process that outlives vlab (see spawnDetachedWith). */
   spawnDetached: (argv: string[], env?: Record<string, string>) => number | undefined;
+  /** Runs a command attached to vlab's terminal (see runInteractiveWith). */
+  interactive: InteractiveFn;
   /** Whether changes are skipped. */
   readonly dryRun: boolean;
 }
@@ -59,9 +61,13 @@ export function createRunner(opts: Partial<RunnerSettings> = {}): Runner {
   return {
     run: (argv, runOpts) => runWith(settings, argv, runOpts),
     spawnDetached: (argv, env) => spawnDetachedWith(settings, argv, env),
+    interactive: (argv) => runInteractiveWith(settings, argv),
     dryRun: settings.dryRun,
   };
 }
+
+/** The shape of a runner's interactive(): what the session ports (ssh, console) take. */
+export type InteractiveFn = (argv: string[]) => Promise<number>;
 
 /** The shape of a runner's run(): what ports take in their constructor. */
 export type RunFn = (argv: string[], opts?: RunOptions) => Promise<RunResult>;
@@ -115,4 +121,25 @@ function spawnDetachedWith(settings: RunnerSettings, argv: string[], env?: Recor
   child.catch(() => undefined);
   settings.trace?.({ argv: [...argv, '&'], exitCode: 0, durationMs: 0, skipped: false });
   return child.pid;
+}
+
+/**
+ * Runs a command attached to vlab's own standard input, output and error (an SSH session, a
+ * serial console): nothing is captured, and the command's exit code is returned, never thrown.
+ * Traced like every other command; skipped in dry-run (exit 0). A command that cannot start is a
+ * CommandError, as in run().
+ */
+async function runInteractiveWith(settings: RunnerSettings, argv: string[]): Promise<number> {
+  const [file, ...args] = argv;
+  if (!file) throw new HostError('interactive() called with an empty command');
+  const started = performance.now();
+  if (settings.dryRun) {
+    settings.trace?.({ argv, exitCode: undefined, durationMs: 0, skipped: true });
+    return 0;
+  }
+  const result = await execa(file, args, { stdio: 'inherit', reject: false });
+  const exitCode = result.exitCode ?? (result.signal ? 128 : 255);
+  settings.trace?.({ argv, exitCode, durationMs: performance.now() - started, skipped: false });
+  if ((result as { code?: string }).code === 'ENOENT') throw new CommandError(argv, undefined, result.shortMessage ?? '', `'${file}' is not installed or not on PATH`);
+  return exitCode;
 }
