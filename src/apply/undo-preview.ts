@@ -33,9 +33,9 @@ export function undoDescription(e: JournalEntry, opts: { forwardingNeededElsewhe
     case 'bridge.create':
       return `delete bridge ${d.bridge} (tagged ${d.alias})`;
     case 'guest.config':
-      return d.seedIso ? `remove seed ISO ${d.seedIso}` : `${e.target}'s configuration (goes with its disk)`;
+      return d.seedIso ? `remove seed ISO ${d.seedIso}` : `the configuration written into ${d.guest}'s disk (goes with the disk)`;
     case 'guest.ready':
-      return `${e.target}: nothing to undo`;
+      return `${d.guest} was ready: nothing to undo`;
     case 'ssh.keys':
       return `remove SSH keys ${d.dir}`;
     case 'persist.file':

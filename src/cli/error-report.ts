@@ -94,7 +94,7 @@ export function errorReport(err: unknown, args: readonly string[]): ErrorReport 
     text = `error: ${message}\n  fix: ${fix}\n`;
   } else if (err instanceof ValidationError) {
     message = err.message;
-    fix = `fix the problem${problems.length === 1 ? '' : 's'} above (each names its line and a fix), then run the command again`;
+    fix = `fix ${problems.length === 1 ? 'the problem' : `each of the ${problems.length} problems`} listed (each names its line and a fix), then run the command again`;
     text = `error: ${message}\n`;
   } else if (kind !== 'bug') {
     const e = err as Error & { hint?: string };

@@ -86,6 +86,6 @@ export function formatPlan(plan: Plan, opts: PlanText): string {
         ? `${todo.length} change${todo.length === 1 ? '' : 's'} to make, ${plan.actions.length - todo.length} already in place.`
         : 'Nothing to change: the lab is up as described.',
   );
-  if (!opts.verbose && todo.length) lines.push('Run with --verbose to see every file and XML document.');
+  if (!opts.verbose && todo.length && !opts.summary) lines.push('Run with --verbose to see every file and XML document.');
   return lines.join('\n');
 }

@@ -68,5 +68,6 @@ export function selectGuestLab(cmd: Command, firstWord: string | undefined, rewr
 
 /** Commands that are not about one lab (ls, cache, image, init's template choice aside) refuse --lab instead of ignoring it. */
 export function refuseLab(cmd: Command, why: string): void {
-  if (globals(cmd).lab !== undefined) throw new UsageError(`--lab does not apply to \`vlab ${cmd.name()}\`: ${why}`, 'drop --lab');
+  const name = [cmd.parent?.parent ? cmd.parent.name() : undefined, cmd.name()].filter(Boolean).join(' ');
+  if (globals(cmd).lab !== undefined) throw new UsageError(`--lab does not apply to \`vlab ${name}\`: ${why}`, 'drop --lab');
 }

@@ -64,6 +64,10 @@ export function analyseLab(text: string, labPath: string): LabAnalysis {
       if (seen.has(key)) continue; // one inherited mistake, reported once for all the guests that share it
       seen.add(key);
       const pos = locate(doc as Document, lc, at, { key: p.atKey });
+      // A value merged into several guests from one anchor: one problem, at the anchor.
+      const where = pos ? `${pos.line}:${pos.column}\u0000${p.message}` : undefined;
+      if (where && seen.has(where)) continue;
+      if (where) seen.add(where);
       out.push({ file: labPath, ...(pos ?? {}), path: formatPath(at), message: p.message, ...(p.hint ? { hint: p.hint } : {}) });
     }
     return out;

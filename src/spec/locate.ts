@@ -13,6 +13,11 @@ function resolved(doc: Document, node: unknown): unknown {
   return isAlias(node) ? node.resolve(doc) : node;
 }
 
+/** A merge key `<<`: a plain key in YAML 1.2, a symbol when the document is parsed with `merge: true`. */
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && (key.value === '<<' || (typeof key.value === 'symbol' && key.value.description === '<<'));
+}
+
 /**
  * The pair for `key` in a map, following YAML merge keys (`<<: *base` or `<<: [*a, *b]`): a key
  * written in the map wins, then the merged maps in order, as the YAML merge rules say.
@@ -20,10 +25,10 @@ function resolved(doc: Document, node: unknown): unknown {
 function findPair(doc: Document, map: YAMLMap, key: string, seen = new Set<unknown>()): Pair | undefined {
   if (seen.has(map)) return undefined;
   seen.add(map);
-  const own = map.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === key && p.key.value !== '<<');
+  const own = map.items.find((p) => isPair(p) && isScalar(p.key) && !isMergeKey(p.key) && String(p.key.value) === key);
   if (own) return own as Pair;
   for (const p of map.items) {
-    if (!isPair(p) || !isScalar(p.key) || p.key.value !== '<<') continue;
+    if (!isPair(p) || !isMergeKey(p.key)) continue;
     const v = resolved(doc, p.value);
     const sources = isSeq(v) ? v.items.map((x) => resolved(doc, x)) : [v];
     for (const src of sources) {

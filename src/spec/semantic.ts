@@ -249,7 +249,7 @@ function templatePath(given: string, dir: string, at: RawProblem['path'], add: (
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
     add({
       path: at,
-      message: `template '${given}' is outside the lab file's folder (${dir})`,
+      message: `template '${given}' is outside the lab file's folder`,
       hint: 'keep domain templates beside the lab file: copy it (or templates/domain.xml) into the folder and name it relative to the lab file',
     });
     return undefined;
