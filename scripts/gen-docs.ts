@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LabFileSchema, labFileJsonSchema } from '../src/spec/schema.js';
+import { CLI_PATH, renderCliReference } from './gen-cli-docs.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -438,11 +439,11 @@ export function renderDocs(root = ROOT): Record<string, string> {
   return { [SCHEMA_PATH]: renderSchemaJson(), [REFERENCE_PATH]: renderReference(seed) };
 }
 
-function main(): void {
-  for (const [rel, content] of Object.entries(renderDocs())) {
+async function main(): Promise<void> {
+  for (const [rel, content] of Object.entries({ ...renderDocs(), [CLI_PATH]: await renderCliReference() })) {
     writeFileSync(join(ROOT, rel), content);
     console.log(`wrote ${rel}`);
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

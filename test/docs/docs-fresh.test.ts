@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { CROSS_FIELD_RULES, REFERENCE_PATH, renderDocs, SCHEMA_PATH, schemaSections } from '../../scripts/gen-docs.js';
 import { parseLab } from '../../src/spec/load.js';
+import { CLI_PATH, renderCliReference } from '../../scripts/gen-cli-docs.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const rendered = renderDocs(ROOT);
@@ -22,6 +23,11 @@ for (const rel of [SCHEMA_PATH, REFERENCE_PATH]) {
     assert.ok(committed === rendered[rel], `${rel} is stale: run \`npm run docs:gen\` and commit the result`);
   });
 }
+
+test(`${CLI_PATH} is up to date: every command and flag as the help shows it`, async () => {
+  const committed = readFileSync(join(ROOT, CLI_PATH), 'utf8');
+  assert.ok(committed === (await renderCliReference()), `${CLI_PATH} is stale: run \`npm run docs:gen\` and commit the result`);
+});
 
 test('the JSON Schema is valid JSON describing the lab file', () => {
   const schema = JSON.parse(rendered[SCHEMA_PATH]!) as { type: string; properties: Record<string, unknown>; required: string[] };
