@@ -15,7 +15,8 @@ import { useColor } from './color.js';
 import { ExitCode } from './exit-codes.js';
 import { formatPlan, planToJson, type PlanText } from './format-plan.js';
 import type { Plan } from '../plan/types.js';
-import { HostError } from '../errors.js';
+import { HostError, UsageError } from '../errors.js';
+import path from 'node:path';
 import type { GlobalOptions } from './context.js';
 
 function out(text: string): void {
@@ -44,10 +45,23 @@ export function printUp(o: UpOutcome, g: GlobalOptions, opts: { json?: boolean }
 
 /** `verify`'s result: the matrix (or JSON), JUnit when asked; exit code 1 when a check failed. */
 export function printVerify(lab: Lab, v: VerifyOutcome, g: GlobalOptions, opts: { json?: boolean; junit?: string }): void {
-  if (opts.junit) fs.writeFileSync(opts.junit, toJunit(lab, v.results, v.seconds));
+  if (opts.junit) writeJunit(opts.junit, toJunit(lab, v.results, v.seconds));
   if (opts.json) out(renderJson(lab, v.results));
   else if (!g.quiet) out(renderMatrix(lab, v.results, { color: useColor(g) }) + `\n(${v.seconds.toFixed(1)}s)\n`);
   if (!v.ok) process.exitCode = ExitCode.verifyFailed;
+}
+
+/** The JUnit file the user named (its folder made when missing); a usage error naming it when it cannot be written. */
+function writeJunit(file: string, xml: string): void {
+  try {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    fs.writeFileSync(file, xml);
+  } catch (e) {
+    throw new UsageError(
+      `cannot write the JUnit file ${path.resolve(file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      'name a file you can write with --junit FILE',
+    );
+  }
 }
 
 /** `persist`'s result: what was made and removed, and notes. */
