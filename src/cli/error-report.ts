@@ -81,8 +81,12 @@ function kindOf(err: unknown): ErrorKind {
 
 /** The report of a failure (undefined for commander's help and version "errors", which are exit 0). */
 export function errorReport(err: unknown, args: readonly string[]): ErrorReport | undefined {
-  if (err instanceof CommanderError && (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' || err.exitCode === 0))
-    return undefined;
+  if (err instanceof CommanderError && (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0)) return undefined;
+  if (err instanceof CommanderError && err.code === 'commander.help') {
+    // No command given: commander printed the help (on stderr) already.
+    const fix = '`vlab --help` lists the commands';
+    return { exitCode: ExitCode.usage, text: '', json: { ok: false, error: { kind: 'usage', message: 'no command given', fix }, problems: [] } };
+  }
   const kind = kindOf(err);
   const exitCode = err instanceof CommanderError ? ExitCode.usage : exitCodeFor(err);
   let message: string;

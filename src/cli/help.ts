@@ -346,8 +346,9 @@ export function commandHelp(entry: CommandEntry, sub?: string): string {
 /** Printed after the command list of `vlab --help`. */
 export const HELP_FOOTER = `
 Choosing the lab: -f FILE or --lab NAME on every command; status, verify, down, persist,
-unpersist and restore also take the lab name as their first argument; exec, ssh, console and
-reset take guest names as arguments (the lab from -f or --lab).
+unpersist, restore and ssh-config also take the lab name as their first argument; exec, ssh,
+console and reset take guest names as arguments (the lab from -f or --lab). Put -- before a
+guest's command: vlab exec web -- ls -la.
 
 Exit codes:
 ${Object.entries(EXIT_CODES)

@@ -1,7 +1,7 @@
 /**
  * Which lab a command means: the one rule every command follows (and a future `graph` too).
  *
- * - Whole-lab commands (status, verify, down, persist, unpersist, restore) take the lab name as
+ * - Whole-lab commands (status, verify, down, persist, unpersist, restore, ssh-config) take the lab name as
  *   their first positional; every command takes `--lab NAME` and `-f FILE`.
  * - A name (positional or --lab) wins over the default ./vlab.yaml; given together with an explicit
  *   `-f`, the file's `name:` must be that lab. Two different names are a usage error.

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.js';
+import { NAME_PATTERN } from '../spec/schema.js';
 import { labTemplate, LAB_TEMPLATES, type LabTemplate } from './lab-templates.js';
 
 const TINY = fileURLToPath(new URL('../../vm-images/tiny', import.meta.url));
@@ -36,6 +37,8 @@ function relativeTo(file: string, target: string): string {
 
 export function labInit(req: InitRequest): InitOutcome {
   if (!LAB_TEMPLATES.includes(req.template)) throw new UsageError(`no lab template '${req.template}'`, `templates: ${LAB_TEMPLATES.join(', ')}`);
+  if (req.name !== undefined && !NAME_PATTERN.test(req.name))
+    throw new UsageError(`'${req.name}' is not a lab name`, 'use 1-16 characters: a lower-case letter, then lower-case letters, digits or -');
   const file = path.resolve(req.file);
   const created: string[] = [];
   for (let d = path.dirname(file); !fs.existsSync(d); d = path.dirname(d)) created.unshift(d);
