@@ -15,14 +15,19 @@ export interface ConsoleRequest {
   root: string;
 }
 
-/** Attaches to a running guest's console; resolves to virsh's exit code. */
-export async function labConsole(req: ConsoleRequest): Promise<number> {
+/** Attaches to a running guest's console until the user leaves it; a HostError when virsh could not attach (no terminal, the guest went away). */
+export async function labConsole(req: ConsoleRequest): Promise<void> {
   const { state } = requireState(req.root, req.lab);
   const { guest, domain } = guestOf(state, req.guest);
   const st = await req.host.libvirt.domainState(domain);
   if (st !== 'running')
     throw new HostError(`guest '${guest.name}' is not running (libvirt state: ${st})`, `\`vlab console ${guest.name} --log\` shows what it wrote before it stopped`);
-  return req.host.console.attach(domain);
+  const code = await req.host.console.attach(domain);
+  if (code !== 0)
+    throw new HostError(
+      `virsh console ${domain} exited ${code}`,
+      `it needs a terminal (run vlab from one, not through a pipe); \`vlab console ${guest.name} --log\` prints what the guest wrote`,
+    );
 }
 
 /** The guest's console log: its path and text. */

@@ -24,6 +24,6 @@ export function registerConsole(program: Command): void {
         return;
       }
       if (!g.quiet) process.stderr.write(`Connected to ${guest}'s serial console; Ctrl+] leaves it.\n`);
-      process.exitCode = await labConsole(req);
+      await labConsole(req);
     });
 }
