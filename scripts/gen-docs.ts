@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LabFileSchema, labFileJsonSchema } from '../src/spec/schema.js';
+import { CLI_PATH, renderCliReference } from './gen-cli-docs.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -208,7 +209,9 @@ export const CROSS_FIELD_RULES: { topic: string; rules: string[] }[] = [
   {
     topic: 'Guests and interfaces',
     rules: [
+      'Every guest has an `image`, its own or `defaults.image`.',
       '`image` is a key of `images:`, or a path (anything containing `/` or `.`) to an image folder or a `.qcow2` file, relative to the lab file.',
+      "`template` lies inside the lab file's folder (`../../etc/shadow` is refused before anything is read); `vlab validate` reads it and checks it is a well-formed libvirt `<domain>` XML.",
       '`interfaces[].network` names a key of `networks:`.',
       "A static `address` needs a network with a `cidr`. It is written bare (`172.16.0.2`) or with the network's own prefix (`172.16.0.2/16`), lies inside the network, and is neither its network address, its broadcast address nor its gateway.",
       'No two interfaces in the lab share an address.',
@@ -281,7 +284,10 @@ networks vlab creates on the host, the images guests boot from, the guests, and 
 file without touching the host.
 
 Every problem in a file is reported in one run, each with its file, line and column, the YAML path
-and a fix, and \`vlab\` exits with code 2:
+and a fix, and \`vlab\` exits with code 2: the shape, the cross-field rules, the images (missing, not
+qcow2, a bad image.yaml) and the domain templates (missing, outside the lab's folder, not a
+\`<domain>\`), all at once. \`vlab validate --json\` prints them as
+\`{ "ok": false, "problems": [{ "file", "line", "column", "path", "message", "fix" }] }\`:
 
 \`\`\`text
 vlab.yaml:17:40: guests.db.interfaces[0].address: address 172.61.0.3 is outside 172.16.0.0/16
@@ -292,11 +298,46 @@ Relative paths (images, templates) are resolved against the folder of the lab fi
 prefixes everything vlab creates: libvirt networks and domains are \`vlab-LAB-NAME\`, bridges and
 iptables rules are tagged \`vlab:LAB\`.`;
 
+const REPETITION = `Three ways to write settings once:
+
+- \`defaults:\` holds guest settings (\`image\`, \`memory\`, \`vcpus\`, \`netconfig\`, \`exec\`, \`boot\`,
+  \`template\`) every guest gets unless it sets its own: a guest's value wins, key by key. A mistake in
+  an inherited value is reported once, at its line under \`defaults:\`.
+- YAML merge keys: \`<<: *anchor\` copies the keys of an anchored mapping into another (the keys
+  written beside it win). A problem in a merged value points at the line of the anchor, where the
+  value is written.
+- Extension keys: a key starting with \`x-\` is ignored in every mapping of fixed keys (the top
+  level, a network, a guest, an interface, \`defaults:\`, \`verify:\`, a check), so anchors can
+  live in \`x-\` keys. Not in the maps of names (\`networks:\`, \`images:\`, \`guests:\`), where
+  \`x-web\` is a name like any other.
+
+\`\`\`yaml
+name: twonets
+networks:
+  lan: { cidr: 10.70.1.0/24, nat: true }
+  dmz: { cidr: 10.70.2.0/24 }
+images:
+  tiny: ../vm-images/tiny
+defaults:
+  image: tiny
+  memory: 192
+x-dmz-nic: &dmz-nic { network: dmz }
+guests:
+  router:
+    memory: 256          # wins over defaults.memory
+    interfaces:
+      - { network: lan, address: 10.70.1.2 }
+      - { <<: *dmz-nic, address: 10.70.2.2 }
+  server:
+    interfaces: [ { <<: *dmz-nic, address: 10.70.2.10 } ]
+\`\`\``;
+
 const EDITOR_NOTE = `[lab-file.schema.json](lab-file.schema.json) is the JSON Schema of the lab file (draft 2020-12),
 generated from the same schema as this page. Editors that use
 [yaml-language-server](https://github.com/redhat-developer/yaml-language-server) (VS Code's YAML
 extension, Neovim, Helix, ...) complete keys, show these descriptions and flag schema errors when
-the lab file starts with a modeline pointing at it, relative to the lab file or as a URL:
+the lab file starts with a modeline pointing at it, relative to the lab file or as a URL
+(\`vlab init\` writes it):
 
 \`\`\`yaml
 # yaml-language-server: $schema=../docs/lab-file.schema.json
@@ -342,6 +383,10 @@ export function renderReference(seedYaml: string): string {
     '```yaml',
     seedYaml.trimEnd(),
     '```',
+    '',
+    '## Less repetition: defaults, merge keys, x- keys',
+    '',
+    REPETITION,
     '',
     '## Editor support',
     '',
@@ -398,11 +443,11 @@ export function renderDocs(root = ROOT): Record<string, string> {
   return { [SCHEMA_PATH]: renderSchemaJson(), [REFERENCE_PATH]: renderReference(seed) };
 }
 
-function main(): void {
-  for (const [rel, content] of Object.entries(renderDocs())) {
+async function main(): Promise<void> {
+  for (const [rel, content] of Object.entries({ ...renderDocs(), [CLI_PATH]: await renderCliReference() })) {
     writeFileSync(join(ROOT, rel), content);
     console.log(`wrote ${rel}`);
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

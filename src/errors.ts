@@ -2,6 +2,7 @@
  * Every error vlab raises says who must act. Only the CLI entry point maps them to exit codes
  * (see src/cli/exit-codes.ts).
  */
+import { commandLine } from './host/command-line.js';
 
 /** One problem in a lab file, with where it is and how to fix it. */
 export interface Problem {
@@ -62,7 +63,7 @@ export class CommandError extends HostError {
     readonly stderr: string,
     hint?: string,
   ) {
-    const cmd = argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
+    const cmd = commandLine(argv);
     const tail = stderr.trim().split('\n').slice(-5).join('\n      ');
     super(`command failed (exit ${exitCode ?? 'none'}): ${cmd}${tail ? `\n      ${tail}` : ''}`, hint);
   }
@@ -71,11 +72,13 @@ export class CommandError extends HostError {
 /** Another vlab process holds the lab's lock. Exit 4. */
 export class LockedError extends Error {
   override name = 'LockedError';
+  readonly hint: string;
   constructor(
     readonly lab: string,
     readonly pid: number | undefined,
   ) {
-    super(`lab '${lab}' is locked by another vlab process${pid ? ` (pid ${pid})` : ''}; wait for it to finish`);
+    super(`lab '${lab}' is locked by another vlab process${pid ? ` (pid ${pid})` : ''}`);
+    this.hint = `wait for it to finish${pid ? ` (\`ps -p ${pid}\` shows it)` : ''}, then run the command again`;
   }
 }
 

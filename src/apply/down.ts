@@ -33,11 +33,16 @@ const ORDER = [
   'bridge.create',
 ];
 
+/** The journal in the order down undoes it: reverse journal order, stably grouped by kind. */
+export function undoOrder(entries: readonly JournalEntry[]): JournalEntry[] {
+  return [...entries].reverse().sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
+}
+
 export async function applyDown(host: Host, store: StateStore, state: LabState, opts: { progress: Progress; forwardingNeededElsewhere: boolean }): Promise<DownReport> {
   const report: DownReport = { undone: [], failed: [] };
   // Reverse journal order, stably grouped by kind so that, whatever order parallel work finished
   // in, nothing is removed while something built on it still exists.
-  const entries = [...state.entries].reverse().sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
+  const entries = undoOrder(state.entries);
   const ctx = {
     lab: state.lab,
     forwardingNeededElsewhere: opts.forwardingNeededElsewhere,

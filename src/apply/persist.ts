@@ -91,9 +91,8 @@ async function undoEntries(host: Host, store: StateStore, state: LabState, keep:
   return { removed, failed };
 }
 
-/** Persists the lab in `mode` (replacing another mode's persistence, and refreshing this one's). */
-export async function applyPersist(host: Host, store: StateStore, state: LabState, mode: PersistMode, opts: PersistOptions): Promise<PersistReport> {
-  const say = opts.say ?? (() => {});
+/** What persisting in `mode` would write, with its notes; refuses (before any change) what it must not overwrite. Reads only. */
+export function preparePersist(host: Host, state: LabState, mode: PersistMode, opts: PersistOptions): { plan: ReturnType<typeof planPersist>; notes: string[] } {
   const lab = state.lab;
   if (mode === 'ifupdown' && !['/usr/sbin/ifup', '/sbin/ifup'].some((p) => host.files.exists(p))) {
     throw new HostError('ifupdown is not installed: nothing would read /etc/network/interfaces.d at boot', 'apt-get install ifupdown, or use `--mode systemd`');
@@ -118,6 +117,14 @@ export async function applyPersist(host: Host, store: StateStore, state: LabStat
     notes.push('systemd is running: `systemctl daemon-reload` makes it see the unit now (the next boot reads it anyway)');
   }
   preflight(host, plan.actions, lab);
+  return { plan, notes };
+}
+
+/** Persists the lab in `mode` (replacing another mode's persistence, and refreshing this one's). */
+export async function applyPersist(host: Host, store: StateStore, state: LabState, mode: PersistMode, opts: PersistOptions): Promise<PersistReport> {
+  const say = opts.say ?? (() => {});
+  const lab = state.lab;
+  const { plan, notes } = preparePersist(host, state, mode, opts);
   // Another mode's persistence (or entries this plan no longer has) goes first.
   const ids = new Set(plan.actions.map((a) => a.id));
   const old = await undoEntries(host, store, state, (id) => ids.has(id));

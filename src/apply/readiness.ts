@@ -1,10 +1,9 @@
 /** Waits for a booted guest to answer and confirms its NICs carry the configured addresses. */
+import { setTimeout as sleep } from 'node:timers/promises';
 import fs from 'node:fs';
 import type { GuestExec } from '../host/guest-exec.types.js';
 import { HostError } from '../errors.js';
 import { compareNics, parseGuestNics, unwantedAddresses, type ExpectedNic } from './guest-addresses.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Seconds a guest with `address: none` NICs is watched after its addresses first match: a DHCP

@@ -4,6 +4,7 @@
  * or moves everything back. A detached watchdog does the same rollback if vlab dies in the window
  * (like `netplan try`).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Host } from '../host/index.js';
@@ -14,7 +15,6 @@ import { retarget } from '../host/dhcp-clients.js';
 type UplinkDetails = Extract<ActionDetails, { kind: 'uplink.attach' }>;
 
 const VLAB_BIN = fileURLToPath(new URL('../../bin/vlab.js', import.meta.url));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** What the watchdog needs: the way back, when to use it, and the marker that says it is not needed. */
 export interface WatchdogFile {

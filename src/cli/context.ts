@@ -2,21 +2,26 @@
 import type { TraceEvent } from '../host/run.js';
 import { createHost, type Host } from '../host/index.js';
 import { stateRoot } from '../plan/paths.js';
+import { commandLine } from '../host/command-line.js';
 
 export interface GlobalOptions {
+  /** -f: the lab file (default ./vlab.yaml). */
   file: string;
+  /** Whether -f was given on the command line (not the default). */
+  fileGiven?: boolean;
+  /** --lab: the lab by name. */
+  lab?: string;
   connect?: string;
   verbose?: boolean;
   quiet?: boolean;
+  /** False with --no-color. */
+  color?: boolean;
 }
 
 /** The --verbose trace: every command with argv, exit code and duration, on stderr (undefined without -v). */
 export function traceFor(opts: GlobalOptions): ((e: TraceEvent) => void) | undefined {
   if (!opts.verbose) return undefined;
-  return (e) =>
-    process.stderr.write(
-      `  $ ${e.argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ')}  ${e.skipped ? '[dry-run: skipped]' : `→ exit ${e.exitCode} in ${e.durationMs.toFixed(0)} ms`}\n`,
-    );
+  return (e) => process.stderr.write(`  $ ${commandLine(e.argv)}  ${e.skipped ? '[dry-run: skipped]' : `→ exit ${e.exitCode} in ${e.durationMs.toFixed(0)} ms`}\n`);
 }
 
 /** The host adapters for these options; dry-run skips every change (reads still run). */

@@ -23,10 +23,19 @@ export function planToJson(plan: Plan): unknown {
   };
 }
 
-export function formatPlan(plan: Plan, opts: { verbose: boolean }): string {
+export interface PlanText {
+  verbose: boolean;
+  /** The first line (default: `Plan for lab ...`); the previews of down, persist and restore name themselves. */
+  title?: string;
+  /** The last line, given the number of actions to do and already in place. */
+  summary?: (todo: number, inPlace: number) => string;
+}
+
+/** A plan for people: numbered actions wave by wave; with verbose every file and XML document. The previews (`--dry-run`) print through here too. */
+export function formatPlan(plan: Plan, opts: PlanText): string {
   const lines: string[] = [];
   const todo = plan.actions.filter((a) => !a.satisfied);
-  lines.push(`Plan for lab '${plan.lab}' (${plan.accel}, state in ${plan.stateDir}):`);
+  lines.push(opts.title ?? `Plan for lab '${plan.lab}' (${plan.accel}, state in ${plan.stateDir}):`);
   let n = 0;
   for (const wave of waves(plan)) {
     for (const id of wave) {
@@ -44,6 +53,14 @@ export function formatPlan(plan: Plan, opts: { verbose: boolean }): string {
                 .split('\n')
                 .map((l) => `        | ${l}`),
             );
+        if (d.kind === 'persist.file' && d.content)
+          lines.push(
+            `        --- ${d.path} (mode ${d.mode.toString(8)})`,
+            ...d.content
+              .trimEnd()
+              .split('\n')
+              .map((l) => `        | ${l}`),
+          );
         if (d.kind === 'guest.config') for (const s of d.slots ?? []) lines.push(`        slot <<vlab-slot:${s.name}>>: ${s.what}, made by ${s.from} during up`);
         if (d.kind === 'libvirt.network' || d.kind === 'domain.define')
           lines.push(
@@ -63,10 +80,12 @@ export function formatPlan(plan: Plan, opts: { verbose: boolean }): string {
   }
   lines.push(
     '',
-    todo.length
-      ? `${todo.length} change${todo.length === 1 ? '' : 's'} to make, ${plan.actions.length - todo.length} already in place.`
-      : 'Nothing to change: the lab is up as described.',
+    opts.summary
+      ? opts.summary(todo.length, plan.actions.length - todo.length)
+      : todo.length
+        ? `${todo.length} change${todo.length === 1 ? '' : 's'} to make, ${plan.actions.length - todo.length} already in place.`
+        : 'Nothing to change: the lab is up as described.',
   );
-  if (!opts.verbose && todo.length) lines.push('Run with --verbose to see every file and XML document.');
+  if (!opts.verbose && todo.length && !opts.summary) lines.push('Run with --verbose to see every file and XML document.');
   return lines.join('\n');
 }

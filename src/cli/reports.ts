@@ -11,8 +11,12 @@ import { renderMatrix } from '../verify/report-matrix.js';
 import { renderJson } from '../verify/report-json.js';
 import { toJunit } from '../verify/report-junit.js';
 import { renderSummaryTable } from './summary-table.js';
+import { useColor } from './color.js';
 import { ExitCode } from './exit-codes.js';
-import { HostError } from '../errors.js';
+import { formatPlan, planToJson, type PlanText } from './format-plan.js';
+import type { Plan } from '../plan/types.js';
+import { HostError, UsageError } from '../errors.js';
+import path from 'node:path';
 import type { GlobalOptions } from './context.js';
 
 function out(text: string): void {
@@ -41,10 +45,23 @@ export function printUp(o: UpOutcome, g: GlobalOptions, opts: { json?: boolean }
 
 /** `verify`'s result: the matrix (or JSON), JUnit when asked; exit code 1 when a check failed. */
 export function printVerify(lab: Lab, v: VerifyOutcome, g: GlobalOptions, opts: { json?: boolean; junit?: string }): void {
-  if (opts.junit) fs.writeFileSync(opts.junit, toJunit(lab, v.results, v.seconds));
+  if (opts.junit) writeJunit(opts.junit, toJunit(lab, v.results, v.seconds));
   if (opts.json) out(renderJson(lab, v.results));
-  else if (!g.quiet) out(renderMatrix(lab, v.results, { color: process.stdout.isTTY === true }) + `\n(${v.seconds.toFixed(1)}s)\n`);
+  else if (!g.quiet) out(renderMatrix(lab, v.results, { color: useColor(g) }) + `\n(${v.seconds.toFixed(1)}s)\n`);
   if (!v.ok) process.exitCode = ExitCode.verifyFailed;
+}
+
+/** The JUnit file the user named (its folder made when missing); a usage error naming it when it cannot be written. */
+function writeJunit(file: string, xml: string): void {
+  try {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    fs.writeFileSync(file, xml);
+  } catch (e) {
+    throw new UsageError(
+      `cannot write the JUnit file ${path.resolve(file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      'name a file you can write with --junit FILE',
+    );
+  }
 }
 
 /** `persist`'s result: what was made and removed, and notes. */
@@ -99,4 +116,10 @@ export function printSnapshotRestored(r: SnapshotRestored, g: GlobalOptions, opt
   for (const l of r.reattached) lines.push(`  reattached: ${l}`);
   for (const [guest, how] of Object.entries(r.clocks)) if (how.startsWith('not set')) lines.push(`  note: ${guest}'s clock was ${how}`);
   out(lines.join('\n') + '\n');
+}
+
+/** A `--dry-run` preview (down, persist, restore): the plan format, or planToJson's JSON with `dryRun: true`. */
+export function printPreview(plan: Plan, g: GlobalOptions, opts: { json?: boolean }, text: Omit<PlanText, 'verbose'>): void {
+  if (opts.json) out(JSON.stringify({ dryRun: true, ...(planToJson(plan) as object) }, null, 2) + '\n');
+  else out(formatPlan(plan, { verbose: !!g.verbose, ...text }) + '\n');
 }

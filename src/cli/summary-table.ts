@@ -2,20 +2,7 @@
 import type { Lab } from '../spec/types.js';
 import type { ReadyResult } from '../apply/readiness.js';
 import { consoleLogPath, type LabPaths } from '../plan/paths.js';
-
-export function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows
-    .map(
-      (r) =>
-        '  ' +
-        r
-          .map((c, i) => c.padEnd(widths[i]!))
-          .join('  ')
-          .trimEnd(),
-    )
-    .join('\n');
-}
+import { table } from './table.js';
 
 export function renderSummaryTable(lab: Lab, ready: ReadyResult[], paths: LabPaths): string {
   const rows = [['GUEST', 'ADDRESSES', 'STATE', 'BOOT', 'CONSOLE LOG']];

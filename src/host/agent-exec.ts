@@ -3,6 +3,7 @@
  * `guest-exec-status`), via libvirt. Needs qemu-guest-agent running in the guest and vlab's
  * org.qemu.guest_agent.0 channel in the domain.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { HostError } from '../errors.js';
 import type { ExecResult, GuestExec } from './guest-exec.types.js';
 import type { Libvirt } from './libvirt/index.js';
@@ -35,8 +36,6 @@ export function execResult(s: GuestExecStatus): ExecResult {
   if (s['out-truncated'] || s['err-truncated']) stderr += '\n[vlab: output truncated by the guest agent]';
   return { exitCode, stdout: decode(s['out-data']), stderr };
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** GuestExec through the qemu guest agent. */
 export class AgentExec implements GuestExec {

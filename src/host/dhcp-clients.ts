@@ -2,6 +2,7 @@
  * DHCP client daemons bound to a NIC by name (dhclient, udhcpc, dhcpcd), found by their command
  * line. A bridged uplink moves them to the bridge and back, so leases keep being renewed.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import fs from 'node:fs';
 
 export interface DhcpClientFact {
@@ -63,5 +64,5 @@ export async function stopClient(pid: number): Promise<void> {
   } catch {
     return;
   }
-  for (let i = 0; i < 30 && fs.existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 30 && fs.existsSync(`/proc/${pid}`); i++) await sleep(100);
 }

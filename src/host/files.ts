@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
+import { fsError, onFs } from './fs-error.js';
 
 export interface HostFiles {
   /** Creates `dir` and its missing parents with `mode` (and sets `mode` on `dir` itself). */
@@ -44,12 +45,14 @@ export class LocalFiles implements HostFiles {
 
   mkdirp(dir: string, mode: number): void {
     if (this.dryRun) return;
-    fs.mkdirSync(dir, { recursive: true, mode });
-    fs.chmodSync(dir, mode);
+    onFs('make the folder', dir, () => {
+      fs.mkdirSync(dir, { recursive: true, mode });
+      fs.chmodSync(dir, mode);
+    });
   }
 
   remove(p: string): void {
-    if (!this.dryRun) fs.rmSync(p, { recursive: true, force: true });
+    if (!this.dryRun) onFs('remove', p, () => fs.rmSync(p, { recursive: true, force: true }));
   }
 
   exists(p: string): boolean {
@@ -57,11 +60,11 @@ export class LocalFiles implements HostFiles {
   }
 
   read(p: string): string {
-    return fs.readFileSync(p, 'utf8');
+    return onFs('read', p, () => fs.readFileSync(p, 'utf8'));
   }
 
   writeAtomic(p: string, content: string, mode = 0o600): void {
-    if (!this.dryRun) writeFileAtomic(p, content, mode);
+    if (!this.dryRun) onFs('write', p, () => writeFileAtomic(p, content, mode));
   }
 
   list(dir: string): string[] {
@@ -78,7 +81,7 @@ export class LocalFiles implements HostFiles {
       st = fs.lstatSync(p);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw e;
+      throw fsError(e, 'look at', p);
     }
     if (st.isSymbolicLink()) return { type: 'symlink', target: fs.readlinkSync(p) };
     return { type: st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other' };
@@ -87,9 +90,11 @@ export class LocalFiles implements HostFiles {
   symlink(p: string, target: string): void {
     if (this.dryRun) return;
     const tmp = path.join(path.dirname(p), `.${path.basename(p)}.${process.pid}.tmp`);
-    fs.rmSync(tmp, { force: true });
-    fs.symlinkSync(target, tmp);
-    fs.renameSync(tmp, p);
+    onFs('make the symlink', p, () => {
+      fs.rmSync(tmp, { force: true });
+      fs.symlinkSync(target, tmp);
+      fs.renameSync(tmp, p);
+    });
   }
 
   unlink(p: string): void {
@@ -97,7 +102,7 @@ export class LocalFiles implements HostFiles {
     try {
       fs.unlinkSync(p);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError(e, 'remove', p);
     }
   }
 
@@ -109,7 +114,7 @@ export class LocalFiles implements HostFiles {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTEMPTY' || code === 'EEXIST') return false;
-      throw e;
+      throw fsError(e, 'remove the folder', dir);
     }
   }
 }

@@ -21,6 +21,8 @@ import { ScriptSandbox, type Sandbox } from './sandbox.js';
 import { requireLocalUri } from './libvirt-uri.js';
 import { LabExec, type LabSshKeys } from './lab-exec.js';
 import { SshExec } from './ssh-exec.js';
+import { SshSessionCommand, type SshSessions } from './ssh-session.js';
+import { VirshConsoles, type GuestConsoles } from './guest-console.js';
 
 export interface Host {
   ip: IpRoute;
@@ -48,6 +50,10 @@ export interface Host {
   probe: HostProbe;
   /** `vlab test`'s sandbox: start a command in one; inside one, the simulated outside world and a shell. */
   sandbox: Sandbox;
+  /** `vlab ssh`: SSH sessions on vlab's terminal (interactive stdio). */
+  sshSession: SshSessions;
+  /** `vlab console`: serial consoles on vlab's terminal, and their log files. */
+  console: GuestConsoles;
   /** True when changes are skipped (`plan`, `--dry-run`): apply code reads it here, never from a global. */
   readonly dryRun: boolean;
   /** The lab's exec transport per guest (agent, ssh or auto), from its `ssh.keys` record. */
@@ -96,9 +102,11 @@ export function createHost(opts: CreateHostOptions = {}): Host {
     files: new LocalFiles(runner.dryRun),
     probe: new ProcProbe(run),
     sandbox: new ScriptSandbox(runner, run),
+    sshSession: new SshSessionCommand(runner.interactive),
+    console: new VirshConsoles(runner.interactive, libvirt.uri),
     dryRun: runner.dryRun,
     labExec: (keys) => new LabExec(agent, keys, (targets) => new SshExec(run, targets)),
   };
 }
 
-export type { IpRoute, Iptables, Sysctl, Libvirt, QemuImg, GuestDisks, GuestExec, SeedIsos, SshKeygen, Processes, Pinger, HostFiles };
+export type { IpRoute, Iptables, Sysctl, Libvirt, QemuImg, GuestDisks, GuestExec, SeedIsos, SshKeygen, Processes, Pinger, HostFiles, SshSessions, GuestConsoles };

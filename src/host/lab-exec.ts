@@ -17,6 +17,8 @@ const AGENT_FIRST_MS = 3000;
 export class LabExec implements GuestExec {
   private readonly ssh: GuestExec;
   private readonly byDomain: Map<string, SshGuest>;
+  /** Where a domain is reached over SSH (undefined: the lab set up no SSH for it, `exec: agent`). */
+  readonly sshTarget: (domain: string) => SshTarget | undefined;
 
   /**
    * @param agent the agent transport (host.agent)
@@ -33,6 +35,7 @@ export class LabExec implements GuestExec {
       const g = this.byDomain.get(domain);
       return g && keys ? { address: g.address, clientKey: keys.clientKey, knownHosts: keys.knownHosts, alias: g.alias } : undefined;
     };
+    this.sshTarget = targets;
     this.ssh = typeof ssh === 'function' ? ssh(targets) : ssh;
   }
 

@@ -54,6 +54,8 @@ export interface Runner {
   spawnDetached: (argv: string[], env?: Record<string, string>) => number | undefined;
   /** Starts a long command attached to this terminal: stdin and stderr inherited, stdout captured (see startAttachedWith). */
   startAttached: (argv: string[], opts?: { env?: Record<string, string> }) => AttachedProcess;
+  /** Runs a command attached to vlab's terminal (see runInteractiveWith). */
+  interactive: InteractiveFn;
   /** Whether changes are skipped. */
   readonly dryRun: boolean;
 }
@@ -73,9 +75,13 @@ export function createRunner(opts: Partial<RunnerSettings> = {}): Runner {
     run: (argv, runOpts) => runWith(settings, argv, runOpts),
     spawnDetached: (argv, env) => spawnDetachedWith(settings, argv, env),
     startAttached: (argv, o) => startAttachedWith(settings, argv, o),
+    interactive: (argv) => runInteractiveWith(settings, argv),
     dryRun: settings.dryRun,
   };
 }
+
+/** The shape of a runner's interactive(): what the session ports (ssh, console) take. */
+export type InteractiveFn = (argv: string[]) => Promise<number>;
 
 /** The shape of a runner's run(): what ports take in their constructor. */
 export type RunFn = (argv: string[], opts?: RunOptions) => Promise<RunResult>;
@@ -164,4 +170,25 @@ function startAttachedWith(settings: RunnerSettings, argv: string[], opts: { env
       child.kill(signal);
     },
   };
+}
+
+/**
+ * Runs a command attached to vlab's own standard input, output and error (an SSH session, a
+ * serial console): nothing is captured, and the command's exit code is returned, never thrown.
+ * Traced like every other command; skipped in dry-run (exit 0). A command that cannot start is a
+ * CommandError, as in run().
+ */
+async function runInteractiveWith(settings: RunnerSettings, argv: string[]): Promise<number> {
+  const [file, ...args] = argv;
+  if (!file) throw new HostError('interactive() called with an empty command');
+  const started = performance.now();
+  if (settings.dryRun) {
+    settings.trace?.({ argv, exitCode: undefined, durationMs: 0, skipped: true });
+    return 0;
+  }
+  const result = await execa(file, args, { stdio: 'inherit', reject: false });
+  const exitCode = result.exitCode ?? (result.signal ? 128 : 255);
+  settings.trace?.({ argv, exitCode, durationMs: performance.now() - started, skipped: false });
+  if ((result as { code?: string }).code === 'ENOENT') throw new CommandError(argv, undefined, result.shortMessage ?? '', `'${file}' is not installed or not on PATH`);
+  return exitCode;
 }

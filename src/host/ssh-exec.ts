@@ -33,6 +33,26 @@ export function remoteCommand(argv: string[]): string {
   return argv.map(shellQuote).join(' ');
 }
 
+/**
+ * The OpenSSH options that pin a guest: the lab's key only (no agent, no other key), its host key
+ * checked strictly against the lab's known_hosts under the guest's alias, no password prompts.
+ * `vlab exec`, `vlab ssh` and `vlab ssh-config` all use these (with the key itself: `-i` or IdentityFile).
+ */
+export function pinnedOptions(t: SshTarget): [string, string][] {
+  return [
+    ['IdentitiesOnly', 'yes'],
+    ['IdentityAgent', 'none'],
+    ['BatchMode', 'yes'],
+    ['StrictHostKeyChecking', 'yes'],
+    ['UserKnownHostsFile', t.knownHosts],
+    ['GlobalKnownHostsFile', '/dev/null'],
+    ['HostKeyAlias', t.alias],
+    ['HostKeyAlgorithms', 'ssh-ed25519'],
+  ];
+}
+
+const options = (pairs: [string, string][]) => pairs.flatMap(([k, v]) => ['-o', `${k}=${v}`]);
+
 /** ssh's argv for one command (or for a bare handshake when argv is empty: runs `true`). */
 export function sshArgv(t: SshTarget, argv: string[], opts: { connectTimeoutSec: number; stdin: boolean }): string[] {
   return [
@@ -41,30 +61,13 @@ export function sshArgv(t: SshTarget, argv: string[], opts: { connectTimeoutSec:
     '/dev/null',
     '-i',
     t.clientKey,
-    '-o',
-    'IdentitiesOnly=yes',
-    '-o',
-    'IdentityAgent=none',
-    '-o',
-    'BatchMode=yes',
-    '-o',
-    'StrictHostKeyChecking=yes',
-    '-o',
-    `UserKnownHostsFile=${t.knownHosts}`,
-    '-o',
-    'GlobalKnownHostsFile=/dev/null',
-    '-o',
-    `HostKeyAlias=${t.alias}`,
-    '-o',
-    'HostKeyAlgorithms=ssh-ed25519',
-    '-o',
-    `ConnectTimeout=${opts.connectTimeoutSec}`,
-    '-o',
-    'ServerAliveInterval=5',
-    '-o',
-    'ServerAliveCountMax=3',
-    '-o',
-    'LogLevel=ERROR',
+    ...options(pinnedOptions(t)),
+    ...options([
+      ['ConnectTimeout', String(opts.connectTimeoutSec)],
+      ['ServerAliveInterval', '5'],
+      ['ServerAliveCountMax', '3'],
+      ['LogLevel', 'ERROR'],
+    ]),
     '-T',
     ...(opts.stdin ? [] : ['-n']),
     '-p',
@@ -73,6 +76,32 @@ export function sshArgv(t: SshTarget, argv: string[], opts: { connectTimeoutSec:
     t.user ?? 'root',
     t.address,
     remoteCommand(argv.length ? argv : ['true']),
+  ];
+}
+
+/**
+ * ssh's argv for a session on vlab's terminal (`vlab ssh`): the same pinning, and ssh's own
+ * choice of a terminal (one for a shell, none for a command, as plain ssh does).
+ */
+export function sshSessionArgv(t: SshTarget, argv: string[]): string[] {
+  return [
+    'ssh',
+    '-F',
+    '/dev/null',
+    '-i',
+    t.clientKey,
+    ...options(pinnedOptions(t)),
+    ...options([
+      ['ConnectTimeout', '10'],
+      ['ServerAliveInterval', '15'],
+      ['LogLevel', 'ERROR'],
+    ]),
+    '-p',
+    String(t.port ?? 22),
+    '-l',
+    t.user ?? 'root',
+    t.address,
+    ...(argv.length ? [remoteCommand(argv)] : []),
   ];
 }
 

@@ -4,6 +4,8 @@ import { acquireLock } from '../state/lock.js';
 import { readLabSummaries } from '../state/store.js';
 import { applyDown } from '../apply/down.js';
 import { eventProgress, type OnEvent } from '../apply/progress.js';
+import { undoPlan } from '../apply/undo-preview.js';
+import type { Plan } from '../plan/types.js';
 import { storeFor } from './state.js';
 
 export interface DownRequest {
@@ -30,4 +32,13 @@ export async function labDown(req: DownRequest): Promise<DownOutcome> {
   const forwardingNeededElsewhere = readLabSummaries(req.root, req.lab).some((s) => s.needsForwarding);
   const report = await applyDown(req.host, store, state, { progress: eventProgress(req.onEvent), forwardingNeededElsewhere });
   return { lab: req.lab, wasUp: true, ...report };
+}
+
+/** `down --dry-run`: what down would undo, in its order, as a plan (undefined when the lab is not up). Reads the state only. */
+export function labDownPreview(req: { lab: string; root: string }): Plan | undefined {
+  const store = storeFor(req.root, req.lab);
+  const state = store.load();
+  if (!state) return undefined;
+  const forwardingNeededElsewhere = readLabSummaries(req.root, req.lab).some((s) => s.needsForwarding);
+  return undoPlan(state, store.paths.dir, { forwardingNeededElsewhere });
 }

@@ -2,8 +2,8 @@
 import type { Host } from '../host/index.js';
 import type { ExecResult } from '../host/guest-exec.types.js';
 import { sshKeysOf } from '../host/lab-exec.js';
-import { domainName } from '../render/domain-xml.js';
-import { HostError, UsageError } from '../errors.js';
+import { HostError } from '../errors.js';
+import { guestOf } from './guest-of.js';
 import { requireState } from './state.js';
 
 export interface ExecRequest {
@@ -20,9 +20,7 @@ export interface ExecRequest {
 /** The command's exit code and output; a UsageError for an unknown guest, a HostError when it is not running. */
 export async function labExec(req: ExecRequest): Promise<ExecResult> {
   const { state } = requireState(req.root, req.lab);
-  const guest = state.spec.guests.find((x) => x.name === req.guest);
-  if (!guest) throw new UsageError(`lab '${state.lab}' has no guest '${req.guest}'`, `guests: ${state.spec.guests.map((x) => x.name).join(', ')}`);
-  const dom = domainName(state.spec, guest);
+  const { domain: dom } = guestOf(state, req.guest);
   const st = await req.host.libvirt.domainState(dom);
   if (st !== 'running') throw new HostError(`guest '${req.guest}' is not running (libvirt state: ${st})`, 'run `vlab up` to start it');
   const exec = req.host.labExec(sshKeysOf(state.entries));

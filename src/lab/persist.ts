@@ -4,7 +4,8 @@
  */
 import type { Host } from '../host/index.js';
 import { acquireLock } from '../state/lock.js';
-import { applyPersist, removePersist, type PersistReport } from '../apply/persist.js';
+import { applyPersist, preparePersist, removePersist, type PersistReport } from '../apply/persist.js';
+import type { Plan } from '../plan/types.js';
 import { isPersistMode, type PersistMode } from '../persist/plan-persist.js';
 import { requireState } from './state.js';
 
@@ -28,6 +29,13 @@ export async function labPersist(req: PersistRequest): Promise<PersistOutcome> {
   if (req.lock) acquireLock(store.paths.lock, req.lab);
   const report = await applyPersist(req.host, store, state, req.mode, { stateRoot: req.root, uri: req.host.libvirt.uri });
   return { lab: req.lab, ...report };
+}
+
+/** `persist --dry-run`: what persisting would write (file contents in the details), as a plan; changes nothing. */
+export function labPersistPreview(req: Omit<PersistRequest, 'lock'>): Plan {
+  const { store, state } = requireState(req.root, req.lab);
+  const { plan, notes } = preparePersist(req.host, state, req.mode, { stateRoot: req.root, uri: req.host.libvirt.uri });
+  return { lab: req.lab, stateDir: store.paths.dir, accel: state.accel, actions: plan.actions, conflicts: [], notes };
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Host } from '../host/index.js';
 import { gatherFacts } from '../host/facts.js';
 import { planLab, type PlanOptions } from '../plan/planner.js';
 import type { Plan } from '../plan/types.js';
+import type { ImageInfo } from '../spec/types.js';
 import { resolveLabImages, type LoadedLab } from './lab-file.js';
 
 export interface PlanRequest extends PlanOptions {
@@ -12,11 +13,13 @@ export interface PlanRequest extends PlanOptions {
   root: string;
   /** The SSH client this vlab runs under, if any (the uplink check of the planner). */
   sshClient?: string;
+  /** The lab's images, already resolved by checkLabFile (resolved here otherwise). */
+  images?: Record<string, ImageInfo>;
 }
 
 /** Gathers the facts and plans; changes nothing on the host. */
 export async function labPlan(req: PlanRequest): Promise<Plan> {
-  const images = await resolveLabImages(req.loaded, req.host);
+  const images = req.images ?? (await resolveLabImages(req.loaded, req.host));
   const facts = await gatherFacts(req.loaded.lab, req.host, req.root, { images, ...(req.sshClient ? { sshClient: req.sshClient } : {}) });
   return planLab(req.loaded.lab, facts, { ...(req.allowSshUplink ? { allowSshUplink: true } : {}) });
 }

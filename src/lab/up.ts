@@ -17,7 +17,7 @@ import { applyUp, type UpReport } from '../apply/up.js';
 import { eventProgress, type OnEvent } from '../apply/progress.js';
 import { resolveLabImages, type LoadedLab } from './lab-file.js';
 import { CHECKPOINT_PHASE, READY, saveSnapshot } from './snapshot.js';
-import type { Lab } from '../spec/types.js';
+import type { ImageInfo, Lab } from '../spec/types.js';
 
 export interface UpRequest extends PlanOptions {
   loaded: LoadedLab;
@@ -33,6 +33,8 @@ export interface UpRequest extends PlanOptions {
   onEvent?: OnEvent;
   /** Take the `ready` checkpoint when every guest is ready (default true; `up --no-checkpoint` says false). */
   checkpoint?: boolean;
+  /** The lab's images, already resolved by checkLabFile (resolved here otherwise). */
+  images?: Record<string, ImageInfo>;
   /** Test hook: called after each journal record, before its change (default: VLAB_CRASH_AT in the sandbox). */
   onRecorded?: (action: Action) => void;
 }
@@ -68,7 +70,7 @@ export async function labUp(req: UpRequest): Promise<UpOutcome> {
   }
   const progress = eventProgress(req.onEvent);
   progress.phase('Reading the host');
-  const images = await resolveLabImages(req.loaded, req.host);
+  const images = req.images ?? (await resolveLabImages(req.loaded, req.host));
   const facts = await gatherFacts(lab, req.host, req.root, { images, ...(req.sshClient ? { sshClient: req.sshClient } : {}) });
   const plan = await planLab(lab, facts, { ...(req.allowSshUplink ? { allowSshUplink: true } : {}) });
   progress.succeed();

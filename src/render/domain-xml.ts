@@ -78,6 +78,18 @@ export async function renderDomainXml(input: DomainInput): Promise<string> {
   return buildXml('domain', root);
 }
 
+/** What is wrong with a domain template's text (undefined when it is a libvirt domain XML), for `vlab validate`. */
+export async function templateProblem(text: string): Promise<string | undefined> {
+  let doc;
+  try {
+    doc = await parseXml(text);
+  } catch (err) {
+    // The parser's first line only: never the file's content.
+    return `is not well-formed XML: ${(err as Error).message.split('\n')[0]}`;
+  }
+  return doc.name === 'domain' ? undefined : `is not a libvirt domain XML (root element <${doc.name}>, expected <domain>)`;
+}
+
 async function parseTemplate(input: DomainInput): Promise<XmlNode> {
   const where = input.guest.template ?? 'the default domain template';
   let doc;

@@ -50,28 +50,48 @@ export const NetworkSchema = z
   })
   .describe('A host bridge and the libvirt network over it.');
 
+/** The guest settings `defaults:` may give (each without its own default, so a guest's value, then `defaults:`, then the schema default wins). */
+const guestSettings = {
+  image: z.string().describe('A key of `images:`, or a path to an image folder or .qcow2 file. Required, here or in `defaults:`.'),
+  memory: z.number().int().min(64).max(262144).describe('Memory in MiB (64-262144).'),
+  vcpus: z.number().int().min(1).max(64).describe('Virtual CPUs (1-64).'),
+  netconfig,
+  exec: z
+    .enum(['auto', 'agent', 'ssh'])
+    .describe(
+      "How vlab runs commands in the guest (`vlab exec`, `verify`, the address check of `up`): `agent` = the qemu guest agent; `ssh` = SSH as root over the lab network with a key vlab makes per lab (needs an SSH server in the image and a static address on a network with cidr); `auto` = the agent when it answers, else SSH. Default: the image's `exec:`, else auto.",
+    ),
+  boot: z
+    .enum(['firmware', 'kernel'])
+    .describe(
+      "`firmware`: the BIOS boots the disk's own bootloader. `kernel`: direct kernel boot with the kernel, initrd and command line (its `root=`) vlab reads from the image's /boot and grub.cfg once and keeps in its image cache; for disk-only images, it skips the bootloader. An image.yaml `kernel:` always wins. Default: the image's `boot:`, else firmware.",
+    ),
+  template: z
+    .string()
+    .describe("Domain XML template file, relative to the lab file and inside the lab file's folder; read and checked by `vlab validate`. Default: templates/domain.xml."),
+};
+
 export const GuestSchema = z
   .strictObject({
-    image: z.string().describe('A key of `images:`, or a path to an image folder or .qcow2 file.'),
-    memory: z.number().int().min(64).max(262144).default(512).describe('Memory in MiB (64-262144).'),
-    vcpus: z.number().int().min(1).max(64).default(1).describe('Virtual CPUs (1-64).'),
-    netconfig: netconfig.default('auto'),
-    exec: z
-      .enum(['auto', 'agent', 'ssh'])
-      .default('auto')
-      .describe(
-        "How vlab runs commands in the guest (`vlab exec`, `verify`, the address check of `up`): `agent` = the qemu guest agent; `ssh` = SSH as root over the lab network with a key vlab makes per lab (needs an SSH server in the image and a static address on a network with cidr); `auto` = the agent when it answers, else SSH. Default: the image's `exec:`, else auto.",
-      ),
-    boot: z
-      .enum(['firmware', 'kernel'])
-      .optional()
-      .describe(
-        "`firmware`: the BIOS boots the disk's own bootloader. `kernel`: direct kernel boot with the kernel, initrd and command line (its `root=`) vlab reads from the image's /boot and grub.cfg once and keeps in its image cache; for disk-only images, it skips the bootloader. An image.yaml `kernel:` always wins. Default: the image's `boot:`, else firmware.",
-      ),
-    template: z.string().optional().describe('Domain XML template file, relative to the lab file. Default: templates/domain.xml.'),
+    image: guestSettings.image.optional(),
+    memory: guestSettings.memory.default(512),
+    vcpus: guestSettings.vcpus.default(1),
+    netconfig: guestSettings.netconfig.default('auto'),
+    exec: guestSettings.exec.default('auto'),
+    boot: guestSettings.boot.optional(),
+    template: guestSettings.template.optional(),
     interfaces: z.array(InterfaceSchema).min(1).max(8).describe('NICs in order: the first is eth0.'),
   })
   .describe('A virtual machine.');
+
+/** Keys `defaults:` may hold: every guest setting but its interfaces. */
+export const DEFAULTABLE_KEYS = Object.keys(guestSettings) as (keyof typeof guestSettings)[];
+
+export const DefaultsSchema = z
+  .strictObject(
+    Object.fromEntries(DEFAULTABLE_KEYS.map((k) => [k, guestSettings[k].optional()])) as { [K in keyof typeof guestSettings]: z.ZodOptional<(typeof guestSettings)[K]> },
+  )
+  .describe("Settings every guest gets unless it sets its own (a guest's value wins, key by key).");
 
 export const CheckSchema = z
   .strictObject({
@@ -88,6 +108,7 @@ export const LabFileSchema = z
     accel: z.enum(['auto', 'kvm', 'tcg']).default('auto').describe('`auto` uses KVM where it works, else TCG (software emulation).'),
     networks: z.record(z.string(), NetworkSchema).describe('Networks by name.'),
     images: z.record(z.string(), z.string()).default({}).describe('Images by name: a folder holding image.yaml, or a .qcow2 path; relative to the lab file.'),
+    defaults: DefaultsSchema.optional(),
     guests: z.record(z.string(), GuestSchema).describe('Guests by name.'),
     verify: z
       .strictObject({
@@ -116,7 +137,16 @@ export const LabFileSchema = z
 
 export type LabFile = z.output<typeof LabFileSchema>;
 
-/** The JSON Schema (draft 2020-12) editors use for completion and checks. */
+/** Extension keys (`x-anything:`, e.g. a place for YAML anchors) are allowed in every mapping of fixed keys and ignored. */
+export const EXTENSION_KEY = /^x-/;
+
+/** The JSON Schema (draft 2020-12) editors use for completion and checks; `x-` keys are allowed wherever keys are fixed. */
 export function labFileJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(LabFileSchema, { io: 'input' }) as Record<string, unknown>;
+  return z.toJSONSchema(LabFileSchema, {
+    io: 'input',
+    override: (ctx) => {
+      const js = ctx.jsonSchema as Record<string, unknown>;
+      if (js.type === 'object' && js.additionalProperties === false) js.patternProperties = { [EXTENSION_KEY.source]: {} };
+    },
+  }) as Record<string, unknown>;
 }

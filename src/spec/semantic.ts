@@ -15,9 +15,20 @@ import { hasAddress } from './nic-mode.js';
 /** `address: none`: the NIC gets no address at all. */
 export const NO_ADDRESS = 'none';
 
+/**
+ * Stands for a value the schema rejected (or a required one that is missing): load.ts puts it in
+ * so that the cross-field rules still run on everything else in the same pass; every rule skips it.
+ */
+export const UNSET = '\u0000unset';
+
 const NAME_HINT = 'use 1-16 characters: a lower-case letter, then lower-case letters, digits or -';
 
-export function resolveLab(file: LabFile, labPath: string): { lab?: Lab; problems: RawProblem[] } {
+/**
+ * The resolved lab and every cross-field problem. The lab is returned even with problems (as far
+ * as it resolves: what the later checks of images and templates need); it is valid only when
+ * there are none.
+ */
+export function resolveLab(file: LabFile, labPath: string): { lab: Lab; problems: RawProblem[] } {
   const problems: RawProblem[] = [];
   const add = (p: RawProblem) => problems.push(p);
   const dir = path.dirname(labPath);
@@ -100,8 +111,15 @@ export function resolveLab(file: LabFile, labPath: string): { lab?: Lab; problem
   for (const [gname, g] of Object.entries(file.guests)) {
     const at = ['guests', gname];
     if (!NAME_PATTERN.test(gname)) add({ path: at, atKey: true, message: `invalid guest name '${gname}'`, hint: NAME_HINT });
-    const image = g.image;
-    if (!imageNames.has(image)) {
+    const image = g.image ?? UNSET;
+    if (g.image === undefined)
+      add({
+        path: at,
+        atKey: true,
+        message: `guest '${gname}' has no image`,
+        hint: 'add `image:` (a key of images: or a path such as vm-images/tiny) to the guest, or set defaults.image',
+      });
+    else if (image !== UNSET && !imageNames.has(image)) {
       if (/[/.]/.test(image)) {
         const resolved = path.resolve(dir, image);
         if (!images.some((i) => i.name === image)) images.push({ name: image, path: resolved });
@@ -119,7 +137,7 @@ export function resolveLab(file: LabFile, labPath: string): { lab?: Lab; problem
     g.interfaces.forEach((i, index) => {
       const iat = [...at, 'interfaces', index];
       const net = netByName.get(i.network);
-      if (!net) {
+      if (!net && i.network !== UNSET) {
         const guess = didYouMean(i.network, netNames);
         add({
           path: [...iat, 'network'],
@@ -158,6 +176,7 @@ export function resolveLab(file: LabFile, labPath: string): { lab?: Lab; problem
       interfaces.push(iface);
     });
     assignDefaultRoute(interfaces, netByName);
+    const template = g.template === undefined || g.template === UNSET ? undefined : templatePath(g.template, dir, [...at, 'template'], add);
     guests.push({
       name: gname,
       image,
@@ -166,7 +185,7 @@ export function resolveLab(file: LabFile, labPath: string): { lab?: Lab; problem
       netconfig: g.netconfig as NetconfigKind,
       exec: g.exec as ExecTransport,
       ...(g.boot !== undefined ? { boot: g.boot } : {}),
-      ...(g.template !== undefined ? { template: path.resolve(dir, g.template) } : {}),
+      ...(template !== undefined ? { template } : {}),
       interfaces,
     });
   }
@@ -174,6 +193,7 @@ export function resolveLab(file: LabFile, labPath: string): { lab?: Lab; problem
 
   // Verify.
   file.verify.external.forEach((t, i) => {
+    if (t === UNSET) return;
     const n = parseIp(t);
     if (n === undefined)
       add({ path: ['verify', 'external', i], message: `'${t}' is not an IPv4 address`, hint: 'external targets are IPv4 addresses outside the lab, e.g. 198.18.0.2' });
@@ -184,6 +204,7 @@ export function resolveLab(file: LabFile, labPath: string): { lab?: Lab; problem
   const unaddressed = new Set(guests.filter((g) => !g.interfaces.some(hasAddress)).map((g) => g.name));
   const checks: VerifyCheckSpec[] = file.verify.checks.map((c, i) => {
     const at = ['verify', 'checks', i];
+    if (c.from === UNSET || c.to === UNSET) return { from: c.from, to: c.to, expect: c.expect };
     if (!guestNames.includes(c.from)) add({ path: [...at, 'from'], message: `unknown guest '${c.from}'`, hint: hintFor(c.from, guestNames) });
     else if (unaddressed.has(c.from))
       add({
@@ -213,7 +234,6 @@ export function resolveLab(file: LabFile, labPath: string): { lab?: Lab; problem
         if (contains(c, n)) add({ path: ['test', 'outside', i], message: `${t} is inside lab network '${net}'`, hint: 'the outside world lies outside every lab network' });
   });
 
-  if (problems.length) return { problems };
   const lab: Lab = {
     name: file.name,
     file: labPath,
@@ -226,6 +246,24 @@ export function resolveLab(file: LabFile, labPath: string): { lab?: Lab; problem
     ...(file.test ? { test: { ...(file.test.outside ? { outside: file.test.outside } : {}), ...(file.test.lan ? { lan: file.test.lan } : {}) } } : {}),
   };
   return { lab, problems };
+}
+
+/**
+ * A guest's template, resolved against the lab folder; a problem (and undefined) when it leaves
+ * that folder: the lab file names files beside it, never `../../etc/shadow`.
+ */
+function templatePath(given: string, dir: string, at: RawProblem['path'], add: (p: RawProblem) => void): string | undefined {
+  const resolved = path.resolve(dir, given);
+  const rel = path.relative(dir, resolved);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+    add({
+      path: at,
+      message: `template '${given}' is outside the lab file's folder`,
+      hint: 'keep domain templates beside the lab file: copy it (or templates/domain.xml) into the folder and name it relative to the lab file',
+    });
+    return undefined;
+  }
+  return resolved;
 }
 
 function hintFor(word: string, candidates: string[]): string {

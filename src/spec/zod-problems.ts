@@ -14,8 +14,8 @@ export interface RawProblem {
 
 type AnyDef = { type: string; shape?: Record<string, { def: AnyDef }>; innerType?: { def: AnyDef }; valueType?: { def: AnyDef }; element?: { def: AnyDef } };
 
-/** Keys the schema allows for the object at `path` (record keys and array indices are skipped over). */
-export function allowedKeysAt(path: YamlPath): string[] {
+/** The schema's def at `path` (record keys and array indices are skipped over), unwrapped from default/optional; undefined off the schema. */
+function defAt(path: YamlPath): AnyDef | undefined {
   let def = (LabFileSchema as unknown as { def: AnyDef }).def;
   const unwrap = () => {
     while ((def.type === 'default' || def.type === 'optional') && def.innerType) def = def.innerType.def;
@@ -24,14 +24,25 @@ export function allowedKeysAt(path: YamlPath): string[] {
   for (const seg of path) {
     if (def.type === 'object' && def.shape) {
       const next = def.shape[String(seg)];
-      if (!next) return [];
+      if (!next) return undefined;
       def = next.def;
     } else if (def.type === 'record' && def.valueType) def = def.valueType.def;
     else if (def.type === 'array' && def.element) def = def.element.def;
-    else return [];
+    else return undefined;
     unwrap();
   }
-  return def.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+  return def;
+}
+
+/** What the schema has at `path`: `object` (fixed keys), `record` (a map of names), or another zod type name. */
+export function schemaNodeAt(path: YamlPath): string | undefined {
+  return defAt(path)?.type;
+}
+
+/** Keys the schema allows for the object at `path` (record keys and array indices are skipped over). */
+export function allowedKeysAt(path: YamlPath): string[] {
+  const def = defAt(path);
+  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
 }
 
 function typeName(v: unknown): string {

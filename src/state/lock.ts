@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { LockedError } from '../errors.js';
+import { fsError } from '../host/fs-error.js';
 
 function alive(pid: number): boolean {
   try {
@@ -14,7 +15,12 @@ function alive(pid: number): boolean {
 
 /** Takes the lab's lock or throws LockedError at once. A lock left by a dead process is taken over. */
 export function acquireLock(file: string, lab: string): () => void {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o711 });
+  const stateRootFix = 'VLAB_STATE_DIR (default /var/lib/vlab) must be a folder vlab can write: run vlab as root, or point VLAB_STATE_DIR elsewhere';
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o711 });
+  } catch (e) {
+    throw fsError(e, 'make the state folder', path.dirname(file), stateRootFix);
+  }
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = fs.openSync(file, 'wx', 0o600);
@@ -34,7 +40,7 @@ export function acquireLock(file: string, lab: string): () => void {
       process.once('exit', release);
       return release;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw fsError(e, "take the lab's lock", file, stateRootFix);
       const pid = Number(fs.readFileSync(file, 'utf8').trim());
       if (pid && alive(pid) && pid !== process.pid) throw new LockedError(lab, pid);
       fs.rmSync(file, { force: true }); // stale: its process is gone

@@ -12,6 +12,7 @@ import { labPaths, type LabPaths } from '../plan/paths.js';
 import type { OtherLabFact } from '../plan/facts.js';
 import { writeFileAtomic } from '../host/atomic-write.js';
 import { HostError } from '../errors.js';
+import { onFs } from '../host/fs-error.js';
 
 export interface JournalEntry {
   id: string;
@@ -72,11 +73,13 @@ export class StateStore {
 
   /** Creates the state dir (traversable by the qemu user, 0711) and saves. */
   save(state: LabState): void {
-    fs.mkdirSync(this.paths.dir, { recursive: true, mode: 0o711 });
-    fs.chmodSync(this.paths.dir, 0o711);
-    state.updatedAt = new Date().toISOString();
-    writeFileAtomic(this.paths.state, JSON.stringify(state, null, 2) + '\n');
-    writeFileAtomic(this.paths.summary, JSON.stringify(summaryOf(state), null, 2) + '\n');
+    onFs("write the lab's state", this.paths.state, () => {
+      fs.mkdirSync(this.paths.dir, { recursive: true, mode: 0o711 });
+      fs.chmodSync(this.paths.dir, 0o711);
+      state.updatedAt = new Date().toISOString();
+      writeFileAtomic(this.paths.state, JSON.stringify(state, null, 2) + '\n');
+      writeFileAtomic(this.paths.summary, JSON.stringify(summaryOf(state), null, 2) + '\n');
+    });
   }
 
   /** Records an action as pending BEFORE it is made (serialised: actions run in parallel); ip_forward and uplink changes also go to the undo-facts record first. */

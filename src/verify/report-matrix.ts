@@ -2,18 +2,21 @@
  * The human report of `vlab verify`: a matrix of source guests (rows) by targets (columns), the
  * failures with their reasons, and a one-line total. Pure.
  */
+import { Ansis } from 'ansis';
+import stringWidth from 'string-width';
 import type { Lab } from '../spec/types.js';
 import type { CheckTarget } from './checks.js';
 import { summarize, type CheckResult } from './result.js';
 
 export interface MatrixOptions {
-  /** Use ANSI colors. */
+  /** Use ANSI colours (the CLI decides: a terminal, NO_COLOR, FORCE_COLOR, --no-color). */
   color: boolean;
 }
 
+type Paint = (text: string) => string;
+
 export const LEGEND = 'legend: ✓ pass  ✗ fail  ! could not run  reach = expected reachable  block = expected unreachable  - = no check';
 
-const ANSI = { green: '\x1b[32m', red: '\x1b[31m', yellow: '\x1b[33m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
 const GAP = '  ';
 const TARGET_RANK: Record<CheckTarget, number> = { guest: 0, gateway: 1, external: 2, address: 3 };
 
@@ -32,7 +35,10 @@ export function cellText(r: CheckResult): string {
 }
 
 export function renderMatrix(lab: Lab, results: readonly CheckResult[], opts: MatrixOptions): string {
-  const paint = (code: string, text: string): string => (opts.color && code && text ? `${code}${text}${ANSI.reset}` : text);
+  // ansis at level 0 returns the text as is: one code path with and without colour.
+  const c = new Ansis(opts.color ? 1 : 0);
+  const ANSI = { green: c.green, red: c.red, yellow: c.yellow, dim: c.dim, bold: c.bold };
+  const paint = (code: Paint | undefined, text: string): string => (code && text ? code(text) : text);
   const summary = summarize(results);
   const total = `Results: ${summary.passed}/${summary.total} checks passed`;
   if (results.length === 0) return `No checks to run.\n${total}\n`;
@@ -63,21 +69,21 @@ export function renderMatrix(lab: Lab, results: readonly CheckResult[], opts: Ma
   const labelWidth = Math.max(...rowNames.map(width), 0);
   const colWidth = cols.map((c) => Math.max(width(c.header), width('✓ block')));
   const lines: string[] = [];
-  const row = (label: string, cells: { text: string; code?: string }[], labelCode?: string): string => {
-    const parts = [pad(label, labelWidth, paint(labelCode ?? '', label))];
-    cells.forEach((c, i) => parts.push(pad(c.text, colWidth[i]!, paint(c.code ?? '', c.text))));
+  const row = (label: string, cells: { text: string; code?: Paint }[], labelCode?: Paint): string => {
+    const parts = [pad(label, labelWidth, paint(labelCode, label))];
+    cells.forEach((cell, i) => parts.push(pad(cell.text, colWidth[i]!, paint(cell.code, cell.text))));
     return parts.join(GAP).trimEnd();
   };
 
   lines.push(
     row(
       '',
-      cols.map((c) => ({ text: c.header, code: ANSI.bold })),
+      cols.map((col) => ({ text: col.header, code: ANSI.bold })),
     ),
   );
   for (const from of rowNames) {
-    const cells = cols.map((c) => {
-      const r = cell.get(`${from}\u0000${c.key}`);
+    const cells = cols.map((col) => {
+      const r = cell.get(`${from}\u0000${col.key}`);
       if (!r) return { text: '-', code: ANSI.dim };
       return { text: cellText(r), code: r.notRun ? ANSI.yellow : r.ok ? ANSI.green : ANSI.red };
     });
@@ -116,9 +122,9 @@ function subOrder(lab: Lab, r: CheckResult): number {
   }
 }
 
-/** Plain display width: code points, ANSI-free text expected. */
+/** Display width in terminal columns (wide characters count 2). */
 function width(text: string): number {
-  return [...text].length;
+  return stringWidth(text);
 }
 
 /** Pads `shown` (the colored form of `plain`) to `w` columns measured on `plain`. */

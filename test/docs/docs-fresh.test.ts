@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { CROSS_FIELD_RULES, REFERENCE_PATH, renderDocs, SCHEMA_PATH, schemaSections } from '../../scripts/gen-docs.js';
 import { parseLab } from '../../src/spec/load.js';
+import { CLI_PATH, renderCliReference } from '../../scripts/gen-cli-docs.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const rendered = renderDocs(ROOT);
@@ -23,10 +24,15 @@ for (const rel of [SCHEMA_PATH, REFERENCE_PATH]) {
   });
 }
 
+test(`${CLI_PATH} is up to date: every command and flag as the help shows it`, async () => {
+  const committed = readFileSync(join(ROOT, CLI_PATH), 'utf8');
+  assert.ok(committed === (await renderCliReference()), `${CLI_PATH} is stale: run \`npm run docs:gen\` and commit the result`);
+});
+
 test('the JSON Schema is valid JSON describing the lab file', () => {
   const schema = JSON.parse(rendered[SCHEMA_PATH]!) as { type: string; properties: Record<string, unknown>; required: string[] };
   assert.equal(schema.type, 'object');
-  assert.deepEqual(Object.keys(schema.properties), ['name', 'accel', 'networks', 'images', 'guests', 'verify', 'test']);
+  assert.deepEqual(Object.keys(schema.properties), ['name', 'accel', 'networks', 'images', 'defaults', 'guests', 'verify', 'test']);
   for (const k of ['name', 'networks', 'guests']) assert.ok(schema.required.includes(k), `${k} is required`);
 });
 
@@ -35,7 +41,7 @@ test('the reference documents every key of the schema', () => {
   const sections = schemaSections();
   assert.deepEqual(
     sections.map((s) => s.path),
-    ['', 'networks.<name>', 'guests.<name>', 'guests.<name>.interfaces[]', 'verify', 'verify.checks[]', 'test'],
+    ['', 'networks.<name>', 'defaults', 'guests.<name>', 'guests.<name>.interfaces[]', 'verify', 'verify.checks[]', 'test'],
   );
   for (const s of sections) for (const k of s.keys) assert.ok(md.includes(`| \`${k.key}\` |`), `${s.path || 'top level'}.${k.key} missing`);
   const memory = sections.find((s) => s.path === 'guests.<name>')!.keys.find((k) => k.key === 'memory')!;

@@ -92,6 +92,8 @@ export class FakeHost {
   readonly calls: string[] = [];
   /** Disk edits received (jobs of each `disks.edit`). */
   readonly diskEdits: unknown[][] = [];
+  /** The interactive sessions (`vlab ssh`, `vlab console`) opened, in order. */
+  readonly sessions: { kind: 'ssh' | 'console'; target: string; argv: string[] }[] = [];
   /** The files of each seed ISO built, by ISO path. */
   readonly seedIsoFiles = new Map<string, { path: string; content: string; mode: number }[]>();
   /** What the agent reports per MAC (set from the plan's guest.ready details). */
@@ -579,6 +581,25 @@ export class FakeHost {
         },
         async shell() {
           return 0;
+        },
+      },
+      sshSession: {
+        async open(target, argv) {
+          f.gate('sshSession.open', false, target.address);
+          f.sessions.push({ kind: 'ssh', target: target.alias, argv });
+          return 0;
+        },
+      },
+      console: {
+        async attach(domain: string) {
+          f.gate('console.attach', false, domain);
+          f.sessions.push({ kind: 'console', target: domain, argv: [] });
+          return 0;
+        },
+        readLog(file: string) {
+          f.gate('console.readLog', false);
+          if (!fs.existsSync(file)) throw new HostError(`no console log at ${file}`);
+          return fs.readFileSync(file, 'utf8');
         },
       },
       dryRun: false,

@@ -79,7 +79,7 @@ describe('verify reports (golden)', () => {
 
   it('renders the matrix with color, same text underneath', () => {
     const text = renderMatrix(LAB, results, { color: true });
-    assert.match(text, /\x1b\[32m✓ reach\x1b\[0m/);
+    assert.match(text, /\x1b\[32m✓ reach\x1b\[39m/);
     assert.equal(text.replace(/\x1b\[\d+m/g, ''), renderMatrix(LAB, results, { color: false }));
     assertGolden('verify/matrix-color.txt', text);
   });

@@ -1,25 +1,39 @@
 import type { Command } from 'commander';
 import { createHostFromCommand, globals } from '../options.js';
-import { labNameFrom } from '../lab-state.js';
+import { selectLab, wholeLabArgument } from '../lab-select.js';
 import { stateRootFromEnv } from '../context.js';
 import { renderEvents } from '../../ui/progress.js';
-import { labDown } from '../../lab/down.js';
+import { labDown, labDownPreview } from '../../lab/down.js';
 import { labSweep } from '../../lab/sweep.js';
-import { printSweep } from '../reports.js';
-import { HostError } from '../../errors.js';
+import { printPreview, printSweep } from '../reports.js';
+import { HostError, UsageError } from '../../errors.js';
 
 export function registerDown(program: Command): void {
-  program
-    .command('down [lab]')
+  wholeLabArgument(program.command('down'))
     .description('remove the lab and every host change it made (from its journal; the lab file is optional)')
     .option('--json', 'print the result as JSON on stdout')
+    .option('--dry-run', 'print what the journal would undo, in order (as `vlab plan` prints), and change nothing')
     .option('--sweep', 'the journal is lost or corrupt: remove exactly what is tagged for the lab (see `vlab doctor`), never anything untagged')
-    .action(async (labArg: string | undefined, opts: { json?: boolean; sweep?: boolean }, cmd: Command) => {
+    .action(async (labArg: string | undefined, opts: { json?: boolean; sweep?: boolean; dryRun?: boolean }, cmd: Command) => {
       const g = globals(cmd);
-      const lab = labNameFrom(labArg, g);
-      if (opts.sweep)
-        return printSweep(await labSweep({ lab, host: createHostFromCommand(g), root: stateRootFromEnv(), onEvent: renderEvents({ quiet: !!g.quiet || !!opts.json }) }), g, opts);
-      const r = await labDown({ lab, host: createHostFromCommand(g), root: stateRootFromEnv(), onEvent: renderEvents({ quiet: !!g.quiet || !!opts.json }) });
+      const lab = selectLab(cmd, labArg);
+      const root = stateRootFromEnv();
+      if (opts.dryRun && opts.sweep)
+        throw new UsageError('--dry-run shows what the journal would undo; --sweep works without a journal', '`vlab doctor` lists what a sweep would remove');
+      if (opts.dryRun) {
+        const plan = labDownPreview({ lab, root });
+        if (!plan) {
+          if (opts.json) process.stdout.write(JSON.stringify({ dryRun: true, lab, wasUp: false, actions: [] }) + '\n');
+          else if (!g.quiet) process.stdout.write(`Lab '${lab}' is not up; down would do nothing.\n`);
+          return;
+        }
+        return printPreview(plan, g, opts, {
+          title: `Down preview for lab '${lab}' (state in ${plan.stateDir}): the journal, undone in this order:`,
+          summary: (n) => `${n} journal entr${n === 1 ? 'y' : 'ies'} to undo; nothing was changed (--dry-run).`,
+        });
+      }
+      if (opts.sweep) return printSweep(await labSweep({ lab, host: createHostFromCommand(g), root, onEvent: renderEvents({ quiet: !!g.quiet || !!opts.json }) }), g, opts);
+      const r = await labDown({ lab, host: createHostFromCommand(g), root, onEvent: renderEvents({ quiet: !!g.quiet || !!opts.json }) });
       if (!r.wasUp) {
         if (opts.json) process.stdout.write(JSON.stringify({ lab, wasUp: false, undone: [], failed: [] }) + '\n');
         else if (!g.quiet) process.stdout.write(`Lab '${lab}' is not up; nothing to do.\n`);

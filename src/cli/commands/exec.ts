@@ -1,28 +1,29 @@
-import type { Command } from 'commander';
-import { createHostFromCommand, globals, secondsOption } from '../options.js';
-import { labNameFrom } from '../lab-state.js';
+import { Option, type Command } from 'commander';
+import { createHostFromCommand, globals, seconds } from '../options.js';
+import { selectGuestLab } from '../lab-select.js';
 import { stateRootFromEnv } from '../context.js';
 import { labExec } from '../../lab/exec.js';
 
 export function registerExec(program: Command): void {
   program
-    .command('exec <guest> <command...>')
+    .command('exec')
+    .argument('<guest>', 'the guest')
+    .argument('<command...>', 'the command and its arguments (after --)')
     .description('run a command in a guest (argv, no shell unless you call one) and exit with its exit code; put -- before the command')
-    .option('--lab <name>', "the lab (default: the lab file's name)")
-    .option('--timeout <seconds>', 'kill the command after this long', '60')
+    .addOption(new Option('--timeout <seconds>', 'kill the command after this long').argParser(seconds()).default(60))
     .option('--json', 'print {exitCode, stdout, stderr} as JSON')
     .option('-i, --stdin', "send vlab's standard input (text, read to its end) to the command")
-    .action(async (guest: string, argv: string[], opts: { lab?: string; timeout: string; json?: boolean; stdin?: boolean }, cmd: Command) => {
+    .action(async (guest: string, argv: string[], opts: { timeout: number; json?: boolean; stdin?: boolean }, cmd: Command) => {
       const g = globals(cmd);
-      const timeoutMs = secondsOption('--timeout', opts.timeout) * 1000;
+      const lab = selectGuestLab(cmd, guest, (l) => `exec --lab ${l} ${argv[0] ?? 'GUEST'} -- ${argv.slice(1).join(' ') || 'COMMAND'}`);
       const stdin = opts.stdin ? await readStdin() : undefined;
       const r = await labExec({
-        lab: labNameFrom(opts.lab, g),
+        lab,
         guest,
         argv,
         host: createHostFromCommand(g),
         root: stateRootFromEnv(),
-        timeoutMs,
+        timeoutMs: opts.timeout * 1000,
         ...(stdin !== undefined ? { stdin } : {}),
       });
       if (opts.json) process.stdout.write(JSON.stringify(r) + '\n');

@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
 import { createHostFromCommand, globals } from '../options.js';
-import { labNameFrom } from '../lab-state.js';
+import { selectLab, wholeLabArgument } from '../lab-select.js';
 import { stateRootFromEnv } from '../context.js';
 import { graphFormat, labGraph } from '../../lab/graph.js';
 import { writeOutputFile } from '../../lab/output-file.js';
 
 export function registerGraph(program: Command): void {
-  program
-    .command('graph [lab]')
+  wholeLabArgument(program.command('graph'))
     .description('draw the lab topology (networks, guests, NICs, the outside); an up lab is coloured by guest state and the last verify')
     .option('--format <format>', 'svg, html, dot, mermaid or json (default: from the -o file name, else mermaid)')
     .option('-o, --output <file>', 'write the picture to FILE (atomically) instead of stdout')
@@ -16,7 +15,7 @@ export function registerGraph(program: Command): void {
       const g = globals(cmd);
       const format = graphFormat(opts);
       const r = await labGraph({
-        lab: labNameFrom(labArg, g),
+        lab: selectLab(cmd, labArg),
         named: labArg !== undefined,
         file: g.file,
         fileOnly: !!opts.fileOnly,

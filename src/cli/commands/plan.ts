@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { createHostFromCommand, globals } from '../options.js';
+import { selectLabFile } from '../lab-select.js';
 import { sshClientFromEnv, stateRootFromEnv } from '../context.js';
 import { formatPlan, planToJson } from '../format-plan.js';
-import { loadLabFile } from '../../lab/lab-file.js';
+import { ExitCode } from '../exit-codes.js';
+import { checkLabFile } from '../../lab/lab-file.js';
 import { labPlan } from '../../lab/plan.js';
 
 export function registerPlan(program: Command): void {
@@ -13,8 +15,10 @@ export function registerPlan(program: Command): void {
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const g = globals(cmd);
       const ssh = sshClientFromEnv();
-      const plan = await labPlan({ loaded: loadLabFile(g.file), host: createHostFromCommand(g, true), root: stateRootFromEnv(), ...(ssh ? { sshClient: ssh } : {}) });
+      const host = createHostFromCommand(g, true);
+      const { loaded, images } = await checkLabFile(selectLabFile(cmd), host);
+      const plan = await labPlan({ loaded, images, host, root: stateRootFromEnv(), ...(ssh ? { sshClient: ssh } : {}) });
       process.stdout.write((opts.json ? JSON.stringify(planToJson(plan), null, 2) : formatPlan(plan, { verbose: !!g.verbose })) + '\n');
-      if (plan.conflicts.length) process.exitCode = 3;
+      if (plan.conflicts.length) process.exitCode = ExitCode.host;
     });
 }

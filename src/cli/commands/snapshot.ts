@@ -1,14 +1,13 @@
 /** `vlab snapshot save|ls|restore|rm`: whole-lab snapshots (docs/snapshots.md). */
-import type { Command } from 'commander';
-import { createHostFromCommand, globals, secondsOption } from '../options.js';
-import { labNameFrom } from '../lab-state.js';
+import { Option, type Command } from 'commander';
+import { createHostFromCommand, globals, seconds } from '../options.js';
+import { selectLab } from '../lab-select.js';
 import { stateRootFromEnv } from '../context.js';
 import { printSnapshotRestored } from '../reports.js';
-import { table } from '../summary-table.js';
+import { table } from '../table.js';
 import { renderEvents } from '../../ui/progress.js';
 import { labSnapshotList, labSnapshotRemove, labSnapshotRestore, labSnapshotSave } from '../../lab/snapshot.js';
 
-const LAB = ['--lab <name>', "the lab (default: the lab file's name)"] as const;
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
 
 export function registerSnapshot(program: Command): void {
@@ -16,13 +15,12 @@ export function registerSnapshot(program: Command): void {
   snap
     .command('save <name>')
     .description('save the running lab as snapshot NAME')
-    .option(...LAB)
     .option('--force', 'replace a snapshot of that name')
     .option('--json', 'print the result as JSON on stdout')
-    .action(async (name: string, opts: { lab?: string; force?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (name: string, opts: { force?: boolean; json?: boolean }, cmd: Command) => {
       const g = globals(cmd);
       const r = await labSnapshotSave({
-        lab: labNameFrom(opts.lab, g),
+        lab: selectLab(cmd),
         name,
         host: createHostFromCommand(g),
         root: stateRootFromEnv(),
@@ -35,13 +33,12 @@ export function registerSnapshot(program: Command): void {
   snap
     .command('ls')
     .description("list the lab's snapshots: name, time, guests, disk space")
-    .option(...LAB)
     .option('--json', 'print them as JSON')
-    .action(async (opts: { lab?: string; json?: boolean }, cmd: Command) => {
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
       const g = globals(cmd);
-      const list = await labSnapshotList({ lab: labNameFrom(opts.lab, g), host: createHostFromCommand(g), root: stateRootFromEnv() });
+      const list = await labSnapshotList({ lab: selectLab(cmd), host: createHostFromCommand(g), root: stateRootFromEnv() });
       if (opts.json) return void process.stdout.write(JSON.stringify(list, null, 2) + '\n');
-      if (!list.length) return void process.stdout.write('No snapshots (save one with `vlab snapshot save NAME`).\n');
+      if (!list.length) return void (g.quiet || process.stdout.write('No snapshots (save one with `vlab snapshot save NAME`).\n'));
       process.stdout.write(
         table([
           ['NAME', 'TAKEN', 'GUESTS', 'MEMORY', 'STATE'],
@@ -52,19 +49,17 @@ export function registerSnapshot(program: Command): void {
   snap
     .command('restore <name> [guests...]')
     .description('bring the lab (or only the guests named) back to snapshot NAME: running, no reboot; the host side is repaired first')
-    .option(...LAB)
-    .option('--timeout <seconds>', 'how long each guest may take to show its addresses again', '60')
+    .addOption(new Option('--timeout <seconds>', 'how long each guest may take to show its addresses again').argParser(seconds()).default(60))
     .option('--json', 'print the result as JSON on stdout')
-    .action(async (name: string, guests: string[], opts: { lab?: string; timeout: string; json?: boolean }, cmd: Command) => {
+    .action(async (name: string, guests: string[], opts: { timeout: number; json?: boolean }, cmd: Command) => {
       const g = globals(cmd);
-      const readyTimeoutSec = secondsOption('--timeout', opts.timeout);
       const r = await labSnapshotRestore({
-        lab: labNameFrom(opts.lab, g),
+        lab: selectLab(cmd),
         name,
         host: createHostFromCommand(g),
         root: stateRootFromEnv(),
         guests,
-        readyTimeoutSec,
+        readyTimeoutSec: opts.timeout,
         onEvent: renderEvents({ quiet: !!g.quiet || !!opts.json }),
       });
       printSnapshotRestored(r, g, opts);
@@ -72,11 +67,10 @@ export function registerSnapshot(program: Command): void {
   snap
     .command('rm <name>')
     .description('delete snapshot NAME (its memory and disk state in every overlay)')
-    .option(...LAB)
     .option('--json', 'print the result as JSON on stdout')
-    .action(async (name: string, opts: { lab?: string; json?: boolean }, cmd: Command) => {
+    .action(async (name: string, opts: { json?: boolean }, cmd: Command) => {
       const g = globals(cmd);
-      const r = await labSnapshotRemove({ lab: labNameFrom(opts.lab, g), name, host: createHostFromCommand(g), root: stateRootFromEnv() });
+      const r = await labSnapshotRemove({ lab: selectLab(cmd), name, host: createHostFromCommand(g), root: stateRootFromEnv() });
       if (opts.json) process.stdout.write(JSON.stringify(r) + '\n');
       else if (!g.quiet) process.stdout.write(`Lab '${r.lab}': snapshot '${r.name}' removed (${r.removed}).\n`);
     });

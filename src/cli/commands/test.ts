@@ -1,5 +1,5 @@
-import type { Command } from 'commander';
-import { createHostFromCommand, globals, secondsOption } from '../options.js';
+import { Option, type Command } from 'commander';
+import { createHostFromCommand, globals, seconds } from '../options.js';
 import { stateRootFromEnv } from '../context.js';
 import { printTest } from '../test-report.js';
 import { renderEvents } from '../../ui/progress.js';
@@ -13,25 +13,24 @@ export function registerTest(program: Command): void {
     .option('--junit <file>', 'write JUnit XML here (on the real host)')
     .option('--json', 'print the result as JSON on stdout')
     .option('--artifacts <dir>', 'copy the console logs, the journal and the verify JSON here before the sandbox goes')
-    .option('--timeout <seconds>', 'bound the whole run; the sandbox and everything in it are stopped after it', '900')
-    .option('--ready-timeout <seconds>', 'how long each guest may take to show its addresses', '600')
-    .option('--ping-timeout <seconds>', 'deadline of each ping', '2')
+    .addOption(new Option('--timeout <seconds>', 'bound the whole run; the sandbox and everything in it are stopped after it').argParser(seconds()).default(900))
+    .addOption(new Option('--ready-timeout <seconds>', 'how long each guest may take to show its addresses').argParser(seconds()).default(600))
+    .addOption(new Option('--ping-timeout <seconds>', 'deadline of each ping').argParser(seconds()).default(2))
     .option('--shell', 'open a shell inside the sandbox once the lab is up (for debugging); the lab is torn down when it exits')
     .action(
       async (
         fileArg: string | undefined,
-        opts: { junit?: string; json?: boolean; artifacts?: string; timeout: string; readyTimeout: string; pingTimeout: string; shell?: boolean },
+        opts: { junit?: string; json?: boolean; artifacts?: string; timeout: number; readyTimeout: number; pingTimeout: number; shell?: boolean },
         cmd: Command,
       ) => {
         const g = globals(cmd);
-        const explicit = cmd.getOptionValueSourceWithGlobals('file') === 'cli';
-        const file = fileArg ?? (explicit ? g.file : undefined);
+        const file = fileArg ?? (g.fileGiven ? g.file : undefined);
         const o = await labTest({
           ...(file ? { file } : {}),
           host: createHostFromCommand(g),
-          timeoutSec: secondsOption('--timeout', opts.timeout),
-          readyTimeoutSec: secondsOption('--ready-timeout', opts.readyTimeout),
-          pingTimeoutSec: secondsOption('--ping-timeout', opts.pingTimeout),
+          timeoutSec: opts.timeout,
+          readyTimeoutSec: opts.readyTimeout,
+          pingTimeoutSec: opts.pingTimeout,
           ...(opts.shell ? { shell: true } : {}),
           ...(g.verbose ? { verbose: true } : {}),
           ...(g.quiet || opts.json ? { quiet: true } : {}),
@@ -42,17 +41,17 @@ export function registerTest(program: Command): void {
   program
     .command('__test-inside', { hidden: true })
     .description('(internal) the inside half of `vlab test`, in its sandbox')
-    .option('--timeout <seconds>', 'readiness timeout', '600')
-    .option('--ping-timeout <seconds>', 'deadline of each ping', '2')
+    .addOption(new Option('--timeout <seconds>', 'readiness timeout').argParser(seconds()).default(600))
+    .addOption(new Option('--ping-timeout <seconds>', 'deadline of each ping').argParser(seconds()).default(2))
     .option('--shell', 'open a shell once the lab is up')
-    .action(async (opts: { timeout: string; pingTimeout: string; shell?: boolean }, cmd: Command) => {
+    .action(async (opts: { timeout: number; pingTimeout: number; shell?: boolean }, cmd: Command) => {
       const g = globals(cmd);
       const r = await labTestInside({
         file: g.file,
         host: createHostFromCommand(g),
         root: stateRootFromEnv(),
-        readyTimeoutSec: secondsOption('--timeout', opts.timeout),
-        pingTimeoutSec: secondsOption('--ping-timeout', opts.pingTimeout),
+        readyTimeoutSec: opts.timeout,
+        pingTimeoutSec: opts.pingTimeout,
         ...(opts.shell ? { shell: true } : {}),
         onEvent: renderEvents({ quiet: !!g.quiet }),
       });

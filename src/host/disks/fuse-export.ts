@@ -4,13 +4,13 @@
  * daemon's pid file and the mountpoint live next to the image (`IMAGE.vlab-export.raw`,
  * `IMAGE.vlab-export.pid`): a killed vlab leaves them where `cleanupExports` finds them.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import fs from 'node:fs';
 import path from 'node:path';
 import { HostError } from '../../errors.js';
 import { isRunning } from '../proc.js';
 import type { RunFn } from '../run.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const SUFFIX = '.vlab-export';
 
 /** Where the export of `image` is mounted and its daemon's pid file (pure). */

@@ -2,12 +2,11 @@
  * One `guestfish --listen` server and its clients (see guestfish-disks.ts for why the PID is
  * read from /proc). Every command goes through the runner's run().
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import fs from 'node:fs';
 import { HostError } from '../../errors.js';
 import { isRunning } from '../proc.js';
 import type { RunFn, RunResult } from '../run.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** PIDs of processes whose command line is exactly `argv` and that were not started by us directly. */
 function findByCmdline(argv: string[]): number[] {

@@ -23,4 +23,4 @@ export function rootSkipReason(): string | undefined {
   return process.getuid?.() === 0 ? undefined : NEEDS_ROOT;
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export { setTimeout as sleep } from 'node:timers/promises';
