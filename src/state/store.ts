@@ -132,8 +132,13 @@ export function summaryOf(state: LabState): LabSummary {
     bridges: state.spec.networks.map((n) => n.bridge),
     needsForwarding: state.entries.some((e) => e.kind === 'sysctl.forward') || state.spec.networks.some((n) => n.nat),
     ...forwardPreviousOf(state),
-    createdTables: [...new Set(state.entries.flatMap((e) => (e.details.kind === 'iptables.rule' && e.details.tableExisted === false ? [e.details.rule.table] : [])))],
+    ...createdTablesOf(state),
   };
+}
+
+function createdTablesOf(state: LabState): { createdTables?: string[] } {
+  const t = [...new Set(state.entries.flatMap((e) => (e.details.kind === 'iptables.rule' && e.details.tableExisted === false ? [e.details.rule.table] : [])))];
+  return t.length ? { createdTables: t } : {};
 }
 
 function forwardPreviousOf(state: LabState): { forwardPrevious?: string } {
@@ -170,7 +175,7 @@ export function readLabSummaries(root: string, self?: string): LabSummary[] {
       bridges: strings(j.bridges),
       needsForwarding: j.needsForwarding === true,
       ...(typeof j.forwardPrevious === 'string' ? { forwardPrevious: j.forwardPrevious } : {}),
-      createdTables: strings(j.createdTables),
+      ...(strings(j.createdTables).length ? { createdTables: strings(j.createdTables) } : {}),
     });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));

@@ -40,6 +40,8 @@ const CASES: Record<string, string[]> = {
   restore: ['restore', 'ghost', '--timeout', '0', '--json'],
   cache: ['--lab', 'ghost', 'cache', 'ls', '--json'],
   completion: ['completion', 'tcsh', '--json'],
+  graph: ['-f', 'missing/vlab.yaml', 'graph', '--json'],
+  test: ['test', 'missing/vlab.yaml', '--json'],
 };
 
 test('every command has a JSON-error case', () => {

@@ -10,10 +10,11 @@ export function registerGraph(program: Command): void {
     .description('draw the lab topology (networks, guests, NICs, the outside); an up lab is coloured by guest state and the last verify')
     .option('--format <format>', 'svg, html, dot, mermaid or json (default: from the -o file name, else mermaid)')
     .option('-o, --output <file>', 'write the picture to FILE (atomically) instead of stdout')
+    .option('--json', 'the graph model as JSON (the same as --format json); errors as JSON too')
     .option('--file-only', 'draw the lab file even when the lab is up (no libvirt, no verify)')
-    .action(async (labArg: string | undefined, opts: { format?: string; output?: string; fileOnly?: boolean }, cmd: Command) => {
+    .action(async (labArg: string | undefined, opts: { format?: string; output?: string; fileOnly?: boolean; json?: boolean }, cmd: Command) => {
       const g = globals(cmd);
-      const format = graphFormat(opts);
+      const format = graphFormat(opts.json && opts.format === undefined ? { ...opts, format: 'json' } : opts);
       const r = await labGraph({
         lab: selectLab(cmd, labArg),
         named: labArg !== undefined,
