@@ -24,8 +24,17 @@ export async function ensureImageKernel(
   const dir = cache.bootDir(inspection.identity);
   const kernel = path.join(dir, path.basename(boot.kernel));
   const initrd = boot.initrd ? path.join(dir, path.basename(boot.initrd)) : undefined;
-  const out: ImageKernel = { kernel, ...(initrd ? { initrd } : {}), cmdline: boot.cmdline, from: boot };
-  if (fs.existsSync(kernel) && (!initrd || fs.existsSync(initrd))) return out;
+  // The ELF kernel unpacked from the bzImage, when there is one: qemu boots it without the
+  // guest's own decompression (seconds under TCG).
+  const vmlinux = path.join(dir, path.basename(boot.kernel).replace(/^vmlinuz/, 'vmlinux'));
+  const result = (unpacked: boolean): ImageKernel => ({
+    kernel: unpacked ? vmlinux : kernel,
+    ...(initrd ? { initrd } : {}),
+    cmdline: boot.cmdline,
+    from: boot,
+    ...(unpacked ? { uncompressed: true } : {}),
+  });
+  if (fs.existsSync(kernel) && (!initrd || fs.existsSync(initrd))) return result(vmlinux !== kernel && fs.existsSync(vmlinux));
   const tmp = `${dir}.tmp-${process.pid}`;
   try {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -35,10 +44,12 @@ export async function ensureImageKernel(
       ...(boot.initrd && initrd ? [{ guest: boot.initrd, host: path.join(tmp, path.basename(initrd)) }] : []),
     ];
     await host.inspector.copyOut(image, inspection.route, files);
-    for (const f of files) fs.chmodSync(f.host, 0o644);
+    const tmpVmlinux = path.join(tmp, path.basename(vmlinux));
+    const unpacked = vmlinux !== kernel && (await host.inspector.uncompressKernel(files[0]!.host, tmpVmlinux).catch(() => false));
+    for (const f of [...files.map((x) => x.host), ...(unpacked ? [tmpVmlinux] : [])]) fs.chmodSync(f, 0o644);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.renameSync(tmp, dir);
-    return out;
+    return result(unpacked);
   } catch (e) {
     fs.rmSync(tmp, { recursive: true, force: true });
     return { error: `its kernel could not be copied to ${dir}: ${(e as Error).message.split('\n')[0]}` };

@@ -33,7 +33,7 @@ export interface Host {
   /** Offline edits of the guests' overlays: direct (FUSE export + debugfs) or libguestfs, per job. */
   disks: GuestDisks;
   /** Reads base images, read-only: root route, stack evidence, kernel. */
-  inspector: Pick<DiskInspector, 'inspect' | 'copyOut'>;
+  inspector: Pick<DiskInspector, 'inspect' | 'copyOut' | 'uncompressKernel'>;
   /** cloud-init NoCloud seed ISOs. */
   seedIsos: SeedIsos;
   /** Runs commands in guests (qemu guest agent); LabExec adds SSH per lab. */

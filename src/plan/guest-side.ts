@@ -222,7 +222,7 @@ function kernelBoot(guest: LabGuest, image: ImageInfo, facts: HostFacts, conflic
   }
   return {
     image: bootImage(image, k),
-    note: `, direct kernel boot of the image's ${k.from.kernel}${k.from.initrd ? ` and ${k.from.initrd}` : ''} (command line from ${k.from.source ?? '/boot'})`,
+    note: `, direct kernel boot of the image's ${k.from.kernel}${k.uncompressed ? ' (unpacked: no decompression at boot)' : ''}${k.from.initrd ? ` and ${k.from.initrd}` : ''} (command line from ${k.from.source ?? '/boot'})`,
   };
 }
 

@@ -50,6 +50,8 @@ export interface ImageKernel {
   cmdline: string;
   /** The paths inside the image they came from, and where the command line came from. */
   from: ImageBoot;
+  /** `kernel` is the ELF kernel unpacked from the image's bzImage (no decompression at boot). */
+  uncompressed?: true;
 }
 
 /** The identity a cache entry is keyed by: a changed image is inspected again. */

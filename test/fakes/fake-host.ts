@@ -492,6 +492,10 @@ export class FakeHost {
           f.gate('inspector.copyOut', false);
           for (const file of files) fs.writeFileSync(file.host, `fake ${file.guest}\n`);
         },
+        async uncompressKernel() {
+          f.gate('inspector.uncompressKernel', false);
+          return false;
+        },
       },
       seedIsos: {
         async build(iso: string, files: { path: string; content: string; mode: number }[]) {

@@ -18,7 +18,7 @@ const inspection: ImageInspection = {
 };
 const image = { disk: '/img/deb.qcow2', format: 'qcow2' };
 
-function inspector(fail = false) {
+function inspector(fail = false, unpack = false) {
   const calls: { guest: string; host: string }[][] = [];
   return {
     calls,
@@ -30,6 +30,11 @@ function inspector(fail = false) {
         calls.push(files);
         if (fail) throw new Error('debugfs: dump failed');
         for (const f of files) fs.writeFileSync(f.host, `content of ${f.guest}`);
+      },
+      async uncompressKernel(_bz: string, out: string) {
+        if (!unpack) return false;
+        fs.writeFileSync(out, '\x7fELF kernel');
+        return true;
       },
     },
   };
@@ -67,4 +72,17 @@ test('no kernel in /boot, or a root the direct reader cannot read, is an error f
   assert.deepEqual(none, { error: 'no /boot/vmlinuz-* in the image' });
   const xfs = await ensureImageKernel(image, { ...inspection, route: { kind: 'libguestfs', reason: 'root is XFS' } }, inspector(), cache);
   assert.ok('error' in xfs && /plain ext2\/3\/4 root, and root is XFS/.test(xfs.error));
+});
+
+test('a bzImage with an ELF kernel inside: the unpacked vmlinux is what the domain boots, and a cache hit finds it again', async () => {
+  const cache = new ImageCache(root);
+  const id = { ...inspection, identity: { ...inspection.identity, ino: 9 } };
+  const h = inspector(false, true);
+  const k = await ensureImageKernel(image, id, h, cache);
+  assert.ok(!('error' in k));
+  assert.equal(path.basename(k.kernel), 'vmlinux-6.1.0-28-amd64');
+  assert.equal(k.uncompressed, true);
+  assert.ok(fs.existsSync(path.join(cache.bootDir(id.identity), 'vmlinuz-6.1.0-28-amd64')), 'the bzImage is kept beside it');
+  assert.deepEqual(await ensureImageKernel(image, id, h, cache), k);
+  assert.equal(h.calls.length, 1);
 });

@@ -14,6 +14,7 @@ import { decideStack, STACK_PROBES } from './detect-stack.js';
 import { readFsSignature, type FsKind } from './fs-signature.js';
 import { FuseExport } from './fuse-export.js';
 import { readPartitionTable } from './partition-table.js';
+import { extractVmlinux } from './vmlinux.js';
 import type { DiskRoute, ImageBoot, ImageIdentity, ImageInspection, ImageInspector } from './types.js';
 
 /** The identity a cached inspection is keyed by. */
@@ -134,6 +135,11 @@ export class DiskInspector implements ImageInspector {
     const args = g?.args ?? 'ro';
     const root = /(^|\s)root=/.test(args) || !rootUuid ? '' : `root=UUID=${rootUuid} `;
     return { kernel: `/boot/${kernelName}`, ...(initrd ? { initrd: `/boot/${initrd}` } : {}), cmdline: root + args, source: g ? 'grub.cfg default entry' : '/boot (no grub.cfg)' };
+  }
+
+  /** Writes the uncompressed ELF kernel inside a bzImage to `out` (see vmlinux.ts). */
+  uncompressKernel(bzImage: string, out: string): Promise<boolean> {
+    return extractVmlinux(this.run, bzImage, out);
   }
 
   /** Copies guest files of the image's root (e.g. the kernel for `boot: kernel`) to host files. */

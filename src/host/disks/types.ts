@@ -62,4 +62,6 @@ export interface ImageInspector {
   inspect(image: { disk: string; format: string }): Promise<ImageInspection>;
   /** Copies files of the image's root (direct route only) to host paths; every file must come out. Never writes the image. */
   copyOut(image: { disk: string; format: string }, route: DiskRoute, files: { guest: string; host: string }[]): Promise<void>;
+  /** Writes the uncompressed ELF kernel inside a bzImage (a host file) to `out`; false when it has none. */
+  uncompressKernel(bzImage: string, out: string): Promise<boolean>;
 }
