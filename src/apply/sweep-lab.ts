@@ -11,10 +11,10 @@ import path from 'node:path';
 import type { Host } from '../host/index.js';
 import { labPaths } from '../plan/paths.js';
 import { labTag } from '../plan/tags.js';
-import { INTERFACES_D, IPTABLES_DIR, isVlabFile, SYSTEMD_DIR } from '../persist/marker.js';
+import { isVlabFile, PERSIST_DIRS } from '../persist/marker.js';
 import { unitPath } from '../persist/render-unit.js';
 import type { UndoFacts } from '../state/undo-facts.js';
-import { splitRuleLine } from './sweep.js';
+import { chainRules } from './sweep.js';
 import { detachUplink } from './uplink.js';
 
 export interface SweepReport {
@@ -36,7 +36,7 @@ export async function sweepLab(
   const tag = labTag(lab);
   const paths = labPaths(root, lab);
   // Boot files first, so nothing brings the lab back meanwhile.
-  for (const dir of [SYSTEMD_DIR, path.posix.join(SYSTEMD_DIR, 'multi-user.target.wants'), INTERFACES_D, IPTABLES_DIR]) {
+  for (const dir of PERSIST_DIRS) {
     for (const p of host.files.list(dir).filter((f) => path.posix.dirname(f) === dir && path.posix.basename(f).startsWith(`vlab-${lab}`))) {
       const st = host.files.stat(p);
       if (st?.type === 'symlink' && st.target === unitPath(lab)) {
@@ -64,17 +64,9 @@ export async function sweepLab(
     await host.libvirt.undefineNetwork(n.name);
     r.removed.push(`libvirt network ${n.name}: stopped and undefined`);
   }
-  for (const [table, chain] of [
-    ['nat', 'POSTROUTING'],
-    ['filter', 'FORWARD'],
-  ] as const) {
-    for (const line of await host.iptables.rules(table, chain)) {
-      const argv = splitRuleLine(line);
-      const i = argv.indexOf('--comment');
-      if (i < 0 || argv[i + 1] !== tag) continue;
-      await host.iptables.delete(table, chain, argv.slice(2));
-      r.removed.push(`iptables -t ${table} ${line}: deleted`);
-    }
+  for (const rule of (await chainRules(host)).filter((x) => x.comment === tag)) {
+    await host.iptables.delete(rule.table, rule.chain, rule.spec);
+    r.removed.push(`iptables -t ${rule.table} ${rule.line}: deleted`);
   }
   for (const table of facts?.createdTables ?? []) {
     if (await host.iptables.dropTableIfEmpty(table as 'nat' | 'filter')) r.removed.push(`iptables table ${table} (created by this lab): removed`);

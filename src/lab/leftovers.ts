@@ -7,8 +7,8 @@
 import path from 'node:path';
 import type { Host } from '../host/index.js';
 import { labPaths } from '../plan/paths.js';
-import { INTERFACES_D, IPTABLES_DIR, markerLab, SYSTEMD_DIR } from '../persist/marker.js';
-import { splitRuleLine } from '../apply/sweep.js';
+import { markerLab, PERSIST_DIRS } from '../persist/marker.js';
+import { chainRules } from '../apply/sweep.js';
 import { storeFor } from './state.js';
 
 export type LeftoverKind = 'bridge' | 'iptables' | 'libvirt-network' | 'domain' | 'state-files' | 'persist-file' | 'helper';
@@ -33,26 +33,22 @@ export interface LabLeftovers {
 }
 
 const TAG = /^vlab:([a-z][a-z0-9-]{0,15})$/;
-const PERSIST_DIRS = [SYSTEMD_DIR, path.posix.join(SYSTEMD_DIR, 'multi-user.target.wants'), INTERFACES_D, IPTABLES_DIR];
+
+/** What the host holds, read once for both halves of the listing. */
+interface HostObjects {
+  links: Awaited<ReturnType<Host['ip']['listLinks']>>;
+  nets: Awaited<ReturnType<Host['libvirt']['listNetworks']>>;
+  doms: Awaited<ReturnType<Host['libvirt']['listDomains']>>;
+}
 
 /** Everything tagged on the host, by lab. */
-async function taggedObjects(host: Host, root: string): Promise<Map<string, Leftover[]>> {
+async function taggedObjects(host: Host, root: string, { links, nets, doms }: HostObjects): Promise<Map<string, Leftover[]>> {
   const by = new Map<string, Leftover[]>();
   const add = (lab: string | undefined, o: Leftover) => {
     if (lab) by.set(lab, [...(by.get(lab) ?? []), o]);
   };
-  const [links, nets, doms] = await Promise.all([host.ip.listLinks(), host.libvirt.listNetworks().catch(() => []), host.libvirt.listDomains().catch(() => [])]);
   for (const l of links) if (l.kind === 'bridge') add(TAG.exec(l.alias ?? '')?.[1], { kind: 'bridge', name: l.name });
-  for (const [table, chain] of [
-    ['nat', 'POSTROUTING'],
-    ['filter', 'FORWARD'],
-  ] as const) {
-    for (const line of await host.iptables.rules(table, chain).catch(() => [] as string[])) {
-      const argv = splitRuleLine(line);
-      const i = argv.indexOf('--comment');
-      if (i >= 0) add(TAG.exec(argv[i + 1] ?? '')?.[1], { kind: 'iptables', name: `-t ${table} ${line}` });
-    }
-  }
+  for (const r of await chainRules(host, { tolerant: true })) add(TAG.exec(r.comment ?? '')?.[1], { kind: 'iptables', name: `-t ${r.table} ${r.line}` });
   for (const n of nets) add(n.owner, { kind: 'libvirt-network', name: n.name });
   for (const d of doms) add(d.owner, { kind: 'domain', name: d.name });
   for (const dir of PERSIST_DIRS) {
@@ -91,8 +87,7 @@ function labDirs(host: Host, root: string): string[] {
 }
 
 /** Journal objects of an up lab that are gone from the host (bridges, libvirt networks, domains). */
-async function goneObjects(host: Host, entries: { details: { kind: string; bridge?: string; name?: string } }[]): Promise<{ gone: string[]; total: number }> {
-  const [links, nets, doms] = await Promise.all([host.ip.listLinks(), host.libvirt.listNetworks().catch(() => []), host.libvirt.listDomains().catch(() => [])]);
+function goneObjects({ links, nets, doms }: HostObjects, entries: { details: { kind: string; bridge?: string; name?: string } }[]): { gone: string[]; total: number } {
   const gone: string[] = [];
   let total = 0;
   for (const { details: d } of entries) {
@@ -112,7 +107,9 @@ async function goneObjects(host: Host, entries: { details: { kind: string; bridg
 
 /** Every lab that left something behind or whose state no longer matches the host, by name. */
 export async function gatherLeftovers(host: Host, root: string): Promise<LabLeftovers[]> {
-  const tagged = await taggedObjects(host, root);
+  const [links, nets, doms] = await Promise.all([host.ip.listLinks(), host.libvirt.listNetworks().catch(() => []), host.libvirt.listDomains().catch(() => [])]);
+  const objects: HostObjects = { links, nets, doms };
+  const tagged = await taggedObjects(host, root, objects);
   const labs = [...new Set([...tagged.keys(), ...labDirs(host, root)])].sort();
   const out: LabLeftovers[] = [];
   for (const lab of labs) {
@@ -128,7 +125,7 @@ export async function gatherLeftovers(host: Host, root: string): Promise<LabLeft
       if (objects.length) out.push({ lab, state: 'missing', objects, gone: [], fix: `vlab down ${lab} --sweep` });
       continue;
     }
-    const { gone, total } = await goneObjects(host, state.entries);
+    const { gone, total } = goneObjects(objects, state.entries);
     if (gone.length)
       out.push({
         lab,

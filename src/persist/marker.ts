@@ -9,6 +9,8 @@ import { labTag } from '../plan/tags.js';
 export const SYSTEMD_DIR = '/etc/systemd/system';
 export const INTERFACES_D = '/etc/network/interfaces.d';
 export const IPTABLES_DIR = '/etc/iptables';
+/** Every folder `vlab persist` writes into (the unit's enable link lives in multi-user.target.wants). */
+export const PERSIST_DIRS = [SYSTEMD_DIR, `${SYSTEMD_DIR}/multi-user.target.wants`, INTERFACES_D, IPTABLES_DIR];
 
 /** vlab's marker header line for a file persisted for `lab` (no newline). */
 export function markerLine(lab: string): string {
