@@ -3,6 +3,8 @@
  * root, the way the CLI does; every call after the first is "a new vlab process" (state loaded
  * from disk). Image facts are cached under the temp folder (VLAB_CACHE_DIR), never the host's.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { loadLabFile } from '../../src/lab/lab-file.js';
 import { labPlan } from '../../src/lab/plan.js';
@@ -10,7 +12,8 @@ import { labUp, type UpOutcome } from '../../src/lab/up.js';
 import { labRestore } from '../../src/lab/restore.js';
 import { labDown, type DownOutcome } from '../../src/lab/down.js';
 import type { Action, Plan } from '../../src/plan/types.js';
-import type { FakeHost } from './fake-host.js';
+import { FakeHost } from './fake-host.js';
+import { fakeLab } from './labs.js';
 
 /** The plan `up` would make now; the fake agent is told the guest addresses it reports after boot. */
 export async function planOn(fake: FakeHost, file: string, root: string): Promise<Plan> {
@@ -39,4 +42,21 @@ export async function restoreOn(fake: FakeHost, lab: string, root: string): Prom
 /** `vlab down LAB`. */
 export async function downOn(fake: FakeHost, lab: string, root: string): Promise<DownOutcome> {
   return labDown({ lab, host: fake.host, root });
+}
+
+/**
+ * A lab brought up on a fresh fake host in a temp folder (the image under it, the state root
+ * beside it): the host's snapshot from before, the outcome, the request fields most core calls
+ * take (`r`), and `done()` to remove the folder.
+ */
+export async function upFakeLab(yaml: string, lab: string, opts: { checkpoint?: boolean; prefix?: string } = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), opts.prefix ?? 'vlab-fake-'));
+  const root = path.join(dir, 'state');
+  fakeLab(yaml, dir);
+  const file = path.join(dir, 'vlab.yaml');
+  const fake = new FakeHost();
+  const before = fake.snapshot();
+  await planOn(fake, file, root);
+  const up = await labUp({ loaded: loadLabFile(file), host: fake.host, root, ...TIMEOUTS, ...(opts.checkpoint !== undefined ? { checkpoint: opts.checkpoint } : {}) });
+  return { dir, root, file, fake, before, up, r: { lab, host: fake.host, root }, done: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }

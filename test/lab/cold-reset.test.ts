@@ -2,13 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { CrashError, FakeHost } from '../fakes/fake-host.js';
-import { fakeLab, SEED_YAML } from '../fakes/labs.js';
-import { planOn } from '../fakes/run-lab.js';
-import { loadLabFile } from '../../src/lab/lab-file.js';
-import { labUp } from '../../src/lab/up.js';
+import { CrashError, type FakeHost } from '../fakes/fake-host.js';
+import { SEED_YAML } from '../fakes/labs.js';
+import { upFakeLab } from '../fakes/run-lab.js';
 import { labDown } from '../../src/lab/down.js';
 import { labSnapshotList, labSnapshotSave } from '../../src/lab/snapshot.js';
 import { labColdReset, labReset } from '../../src/lab/reset.js';
@@ -16,20 +13,11 @@ import { requireState } from '../../src/lab/state.js';
 import { HostError, UsageError } from '../../src/errors.js';
 
 const T = { readyTimeoutSec: 5, uplinkTimeoutSec: 5 };
-
-async function upLab(opts: { checkpoint?: boolean } = {}) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vlab-cold-'));
-  const root = path.join(dir, 'state');
-  fakeLab(SEED_YAML, dir);
-  const file = path.join(dir, 'vlab.yaml');
-  const fake = new FakeHost();
-  const before = fake.snapshot();
-  await planOn(fake, file, root);
-  const up = await labUp({ loaded: loadLabFile(file), host: fake.host, root, ...T, ...opts });
-  const r = { lab: 'seed', host: fake.host, root };
-  const disk = (g: string, layer = '') => path.join(root, 'seed', 'disks', `${g}${layer}.qcow2`);
-  return { dir, root, fake, before, up, r, disk, done: () => fs.rmSync(dir, { recursive: true, force: true }) };
-}
+/** A guest's disk file in the lab's state (`.configured` for its configured layer). */
+const diskOf =
+  (root: string) =>
+  (g: string, layer = '') =>
+    path.join(root, 'seed', 'disks', `${g}${layer}.qcow2`);
 
 /** Counts the fake's mutating calls by method name while `work` runs. */
 async function counting<T>(fake: FakeHost, work: () => Promise<T>): Promise<{ out: T; calls: string[] }> {
@@ -48,13 +36,14 @@ async function counting<T>(fake: FakeHost, work: () => Promise<T>): Promise<{ ou
 }
 
 test('up makes base → configured → running; reset --cold boots every guest on a fresh running disk and takes the ready checkpoint again', async () => {
-  const s = await upLab();
+  const s = await upFakeLab(SEED_YAML, 'seed', { prefix: 'vlab-cold-' });
   try {
+    const disk = diskOf(s.root);
     for (const g of ['web', 'db']) {
-      assert.equal(fs.readFileSync(s.disk(g, '.configured'), 'utf8'), `overlay of ${path.join(s.dir, 'images/tiny/disk.qcow2')}\n`);
-      assert.equal(fs.readFileSync(s.disk(g), 'utf8'), `overlay of ${s.disk(g, '.configured')}\n`);
+      assert.equal(fs.readFileSync(disk(g, '.configured'), 'utf8'), `overlay of ${path.join(s.dir, 'images/tiny/disk.qcow2')}\n`);
+      assert.equal(fs.readFileSync(disk(g), 'utf8'), `overlay of ${disk(g, '.configured')}\n`);
     }
-    fs.appendFileSync(s.disk('web'), 'written by an experiment\n');
+    fs.appendFileSync(disk('web'), 'written by an experiment\n');
     const { out: r, calls } = await counting(s.fake, () => labColdReset({ ...s.r, ...T }));
     assert.deepEqual(r.guests, ['web', 'db']);
     assert.deepEqual(r.discarded, ['ready']);
@@ -64,7 +53,7 @@ test('up makes base → configured → running; reset --cold boots every guest o
       r.phases.map((p) => p.title),
       ['Discarding snapshots', 'Cold reset', 'Guests ready', 'Checkpoint ready'],
     );
-    assert.equal(fs.readFileSync(s.disk('web'), 'utf8'), `overlay of ${s.disk('web', '.configured')}\n`, 'the experiment is gone with the old running disk');
+    assert.equal(fs.readFileSync(disk('web'), 'utf8'), `overlay of ${disk('web', '.configured')}\n`, 'the experiment is gone with the old running disk');
     for (const d of ['vlab-seed-web', 'vlab-seed-db']) {
       assert.ok(calls.includes(`libvirt.destroyDomain ${d}`) && calls.includes(`libvirt.startDomain ${d}`), calls.join('\n'));
       assert.deepEqual(s.fake.state.domains[d]?.snapshots, ['ready'], 'the checkpoint was taken again');
@@ -80,7 +69,7 @@ test('up makes base → configured → running; reset --cold boots every guest o
 });
 
 test('reset --cold of one guest deletes every lab snapshot that held it, and takes no checkpoint of a half-reset lab', async () => {
-  const s = await upLab();
+  const s = await upFakeLab(SEED_YAML, 'seed', { prefix: 'vlab-cold-' });
   try {
     await labSnapshotSave({ ...s.r, name: 'a' });
     const r = await labColdReset({ ...s.r, ...T, guests: ['db'] });
@@ -98,7 +87,7 @@ test('reset --cold of one guest deletes every lab snapshot that held it, and tak
 });
 
 test('reset --cold after up --no-checkpoint works and takes no checkpoint; an unknown guest and a lab without configured layers are refused', async () => {
-  const s = await upLab({ checkpoint: false });
+  const s = await upFakeLab(SEED_YAML, 'seed', { checkpoint: false, prefix: 'vlab-cold-' });
   try {
     const r = await labColdReset({ ...s.r, ...T });
     assert.deepEqual([r.discarded, r.checkpoint], [[], false]);
@@ -125,7 +114,7 @@ test('a crash at every host call during reset --cold: down still leaves the host
   let calls = 0;
   for (let k = 1; ; k++) {
     assert.ok(k < 100, 'reset --cold still changing the host after 100 calls: the loop would never end');
-    const s = await upLab();
+    const s = await upFakeLab(SEED_YAML, 'seed', { prefix: 'vlab-cold-' });
     try {
       await labSnapshotSave({ ...s.r, name: 'x' });
       let n = 0;

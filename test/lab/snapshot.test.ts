@@ -1,14 +1,9 @@
 /** Snapshots and reset in the core, against the fake Host: journaled, refused when they must be, undone by down even after a crash. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { CrashError, FakeHost } from '../fakes/fake-host.js';
-import { fakeLab, SEED_YAML } from '../fakes/labs.js';
-import { planOn } from '../fakes/run-lab.js';
-import { loadLabFile } from '../../src/lab/lab-file.js';
-import { labUp } from '../../src/lab/up.js';
+import { CrashError } from '../fakes/fake-host.js';
+import { SEED_YAML } from '../fakes/labs.js';
+import { upFakeLab } from '../fakes/run-lab.js';
 import { labDown } from '../../src/lab/down.js';
 import { checkSnapshotName, labSnapshotList, labSnapshotRemove, labSnapshotRestore, labSnapshotSave } from '../../src/lab/snapshot.js';
 import { labReset } from '../../src/lab/reset.js';
@@ -17,21 +12,8 @@ import { HostError, UsageError } from '../../src/errors.js';
 
 const T = { readyTimeoutSec: 5, uplinkTimeoutSec: 5 };
 
-async function upLab(opts: { checkpoint?: boolean } = {}) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vlab-snap-'));
-  const root = path.join(dir, 'state');
-  fakeLab(SEED_YAML, dir);
-  const file = path.join(dir, 'vlab.yaml');
-  const fake = new FakeHost();
-  const before = fake.snapshot();
-  await planOn(fake, file, root);
-  const up = await labUp({ loaded: loadLabFile(file), host: fake.host, root, ...T, ...opts });
-  const r = { lab: 'seed', host: fake.host, root };
-  return { dir, root, file, fake, before, up, r, done: () => fs.rmSync(dir, { recursive: true, force: true }) };
-}
-
 test('up takes the ready checkpoint as its own phase; reset goes back to it; down deletes every snapshot before the domains', async () => {
-  const s = await upLab();
+  const s = await upFakeLab(SEED_YAML, 'seed', { prefix: 'vlab-snap-' });
   try {
     assert.ok(s.up.report?.phases.some((p) => p.title === 'Checkpoint ready'));
     assert.deepEqual(s.fake.state.domains['vlab-seed-web']?.snapshots, ['ready']);
@@ -58,7 +40,7 @@ test('up takes the ready checkpoint as its own phase; reset goes back to it; dow
 });
 
 test('reset repairs a deleted bridge first and only restores the guests named', async () => {
-  const s = await upLab();
+  const s = await upFakeLab(SEED_YAML, 'seed', { prefix: 'vlab-snap-' });
   try {
     const taps = s.fake.state.links.filter((l) => l.master === 'isolationbr').map((l) => l.name);
     assert.equal(taps.length, 2, 'each guest has a tap on the bridge');
@@ -80,7 +62,7 @@ test('reset repairs a deleted bridge first and only restores the guests named', 
 test('refusals: an existing name without --force, bad names, reset without a checkpoint, a snapshot of a changed lab', async () => {
   for (const bad of ['../x', 'a/b', 'x'.repeat(65), '', '-x', 'a..b']) assert.throws(() => checkSnapshotName(bad), UsageError, bad);
   checkSnapshotName('before-upgrade_2.1');
-  const s = await upLab({ checkpoint: false });
+  const s = await upFakeLab(SEED_YAML, 'seed', { checkpoint: false, prefix: 'vlab-snap-' });
   try {
     await assert.rejects(labReset({ ...s.r, ...T }), (e: unknown) => e instanceof HostError && /no `ready` checkpoint/.test(e.message) && /snapshot/.test(e.hint ?? ''));
     await labSnapshotSave({ ...s.r, name: 'a' });
@@ -104,7 +86,7 @@ for (const during of ['save', 'restore'] as const) {
     let calls = 0;
     for (let k = 1; ; k++) {
       assert.ok(k < 100, `${during} still changing the host after 100 calls: the loop would never end`);
-      const s = await upLab();
+      const s = await upFakeLab(SEED_YAML, 'seed', { prefix: 'vlab-snap-' });
       try {
         if (during === 'restore') await labSnapshotSave({ ...s.r, name: 'x' });
         let n = 0;

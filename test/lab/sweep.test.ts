@@ -2,13 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { FakeHost } from '../fakes/fake-host.js';
-import { fakeLab, SEED_YAML, UPLINK_YAML } from '../fakes/labs.js';
-import { planOn } from '../fakes/run-lab.js';
-import { loadLabFile } from '../../src/lab/lab-file.js';
-import { labUp } from '../../src/lab/up.js';
+import { SEED_YAML, UPLINK_YAML } from '../fakes/labs.js';
+import { upFakeLab } from '../fakes/run-lab.js';
 import { labDown } from '../../src/lab/down.js';
 import { labStatus } from '../../src/lab/status.js';
 import { gatherLeftovers } from '../../src/lab/leftovers.js';
@@ -16,19 +12,10 @@ import { labSweep } from '../../src/lab/sweep.js';
 import { labDoctor } from '../../src/lab/doctor.js';
 import { HostError, UsageError } from '../../src/errors.js';
 
-const T = { readyTimeoutSec: 5, uplinkTimeoutSec: 5 };
-
+/** The lab up (with its checkpoint), and the path of its state file. */
 async function upLab(yaml: string, lab: string) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vlab-sweep-'));
-  const root = path.join(dir, 'state');
-  fakeLab(yaml, dir);
-  const file = path.join(dir, 'vlab.yaml');
-  const fake = new FakeHost();
-  const before = fake.snapshot();
-  await planOn(fake, file, root);
-  await labUp({ loaded: loadLabFile(file), host: fake.host, root, ...T, checkpoint: true });
-  const state = path.join(root, lab, 'state.json');
-  return { dir, root, fake, before, state, r: { lab, host: fake.host, root }, done: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  const s = await upFakeLab(yaml, lab, { checkpoint: true, prefix: 'vlab-sweep-' });
+  return { ...s, state: path.join(s.root, lab, 'state.json') };
 }
 
 test('state.json deleted: doctor lists every tagged object of the lab; down --sweep removes them and the host is as before up', async () => {
