@@ -53,30 +53,20 @@ export function pinnedOptions(t: SshTarget): [string, string][] {
 
 const options = (pairs: [string, string][]) => pairs.flatMap(([k, v]) => ['-o', `${k}=${v}`]);
 
+/** ssh with no config file, the lab's key and the pinned host key, `extra` options, then the port, user and address. */
+function sshBase(t: SshTarget, extra: string[]): string[] {
+  return ['ssh', '-F', '/dev/null', '-i', t.clientKey, ...options(pinnedOptions(t)), ...extra, '-p', String(t.port ?? 22), '-l', t.user ?? 'root', t.address];
+}
+
 /** ssh's argv for one command (or for a bare handshake when argv is empty: runs `true`). */
 export function sshArgv(t: SshTarget, argv: string[], opts: { connectTimeoutSec: number; stdin: boolean }): string[] {
-  return [
-    'ssh',
-    '-F',
-    '/dev/null',
-    '-i',
-    t.clientKey,
-    ...options(pinnedOptions(t)),
-    ...options([
-      ['ConnectTimeout', String(opts.connectTimeoutSec)],
-      ['ServerAliveInterval', '5'],
-      ['ServerAliveCountMax', '3'],
-      ['LogLevel', 'ERROR'],
-    ]),
-    '-T',
-    ...(opts.stdin ? [] : ['-n']),
-    '-p',
-    String(t.port ?? 22),
-    '-l',
-    t.user ?? 'root',
-    t.address,
-    remoteCommand(argv.length ? argv : ['true']),
-  ];
+  const tuning = options([
+    ['ConnectTimeout', String(opts.connectTimeoutSec)],
+    ['ServerAliveInterval', '5'],
+    ['ServerAliveCountMax', '3'],
+    ['LogLevel', 'ERROR'],
+  ]);
+  return [...sshBase(t, [...tuning, '-T', ...(opts.stdin ? [] : ['-n'])]), remoteCommand(argv.length ? argv : ['true'])];
 }
 
 /**
@@ -84,25 +74,12 @@ export function sshArgv(t: SshTarget, argv: string[], opts: { connectTimeoutSec:
  * choice of a terminal (one for a shell, none for a command, as plain ssh does).
  */
 export function sshSessionArgv(t: SshTarget, argv: string[]): string[] {
-  return [
-    'ssh',
-    '-F',
-    '/dev/null',
-    '-i',
-    t.clientKey,
-    ...options(pinnedOptions(t)),
-    ...options([
-      ['ConnectTimeout', '10'],
-      ['ServerAliveInterval', '15'],
-      ['LogLevel', 'ERROR'],
-    ]),
-    '-p',
-    String(t.port ?? 22),
-    '-l',
-    t.user ?? 'root',
-    t.address,
-    ...(argv.length ? [remoteCommand(argv)] : []),
-  ];
+  const tuning = options([
+    ['ConnectTimeout', '10'],
+    ['ServerAliveInterval', '15'],
+    ['LogLevel', 'ERROR'],
+  ]);
+  return [...sshBase(t, tuning), ...(argv.length ? [remoteCommand(argv)] : [])];
 }
 
 /** ssh's own failures (exit 255 with one of these) as opposed to a remote command's exit 255. */
