@@ -6,9 +6,12 @@ import { BugError } from '../errors.js';
 import { attachUplink } from './uplink.js';
 import { makeSshKeys } from './ssh-keys.js';
 import { makePersistFile } from './persist-entries.js';
+import { copyGuestFiles } from './disk-copy.js';
 
 export interface DoContext {
   lab: string;
+  /** Multi-host labs: this machine, where `disk.copy` copies from (absent: `host` is this machine). */
+  controller?: Host;
   stateDir: string;
   uplinkTimeoutSec: number;
   say: (text: string) => void;
@@ -41,6 +44,15 @@ export async function doAction(host: Host, action: Action, ctx: DoContext): Prom
       if (!existing?.active) await host.libvirt.startNetwork(d.name);
       return;
     }
+    case 'vxlan.create': {
+      const link = (await host.ip.listLinks()).find((l) => l.name === d.name);
+      if (link?.alias === d.alias) await host.ip.deleteLink(d.name); // half-made by a killed run
+      await host.ip.createVxlan(d);
+      return;
+    }
+    case 'disk.copy':
+      await copyGuestFiles(ctx.controller ?? host, host, d);
+      return;
     case 'disk.overlay':
     case 'disk.top':
       host.files.mkdirp(path.dirname(d.overlay), 0o711);

@@ -24,12 +24,14 @@ const ORDER = [
   'guest.config',
   'ssh.keys',
   'disk.top',
+  'disk.copy',
   'disk.overlay',
   'libvirt.network',
   'iptables.rule',
   'sysctl.forward',
   'bridge.address',
   'uplink.attach',
+  'vxlan.create',
   'bridge.create',
 ];
 

@@ -104,6 +104,19 @@ export async function undoEntry(host: Host, e: JournalEntry, ctx: UndoContext): 
       await host.ip.deleteLink(d.bridge);
       return `bridge ${d.bridge}: deleted`;
     }
+    case 'vxlan.create': {
+      const link = (await host.ip.listLinks()).find((l) => l.name === d.name);
+      if (!link) return `VXLAN ${d.name}: already gone`;
+      const ours = link.alias === d.alias || (e.status === 'pending' && !link.alias && link.kind === 'vxlan');
+      if (!ours) throw new HostError(`link ${d.name} is not tagged ${d.alias} (alias: ${link.alias ?? 'none'}); not removing it`, 'remove it by hand if you are sure it is stale');
+      await host.ip.deleteLink(d.name);
+      return `VXLAN ${d.name}: deleted${d.moduleLoaded ? '' : ' (the kernel module vxlan stays loaded)'}`;
+    }
+    case 'disk.copy': {
+      const mine = d.files.filter((f) => f.startsWith(ctx.stateDir + '/'));
+      for (const f of mine) host.files.remove(f);
+      return `copies on the host of ${d.guest}: ${mine.join(', ') || 'none'} removed (the base image copy ${d.base.to} stays in that host's image cache)`;
+    }
     case 'guest.config':
       if (d.seedIso) {
         if (!d.seedIso.startsWith(ctx.stateDir + '/')) throw new HostError(`seed ISO ${d.seedIso} is outside the lab's state dir; not removing it`);

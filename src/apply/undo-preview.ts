@@ -32,6 +32,10 @@ export function undoDescription(e: JournalEntry, opts: { forwardingNeededElsewhe
       return `move ${d.uplink}'s addresses and routes back from ${d.bridge}`;
     case 'bridge.create':
       return `delete bridge ${d.bridge} (tagged ${d.alias})`;
+    case 'vxlan.create':
+      return `delete VXLAN ${d.name} (tagged ${d.alias})${d.moduleLoaded ? '' : '; the kernel module vxlan stays loaded'}`;
+    case 'disk.copy':
+      return `remove the copies of ${d.guest}'s files (${d.files.join(', ')}); the base image copy ${d.base.to} stays in the host's image cache`;
     case 'guest.config':
       return d.seedIso ? `remove seed ISO ${d.seedIso}` : `the configuration written into ${d.guest}'s disk (goes with the disk)`;
     case 'guest.ready':
@@ -52,8 +56,9 @@ export function undoPlan(state: LabState, stateDir: string, opts: { forwardingNe
     const a: Action = {
       id: e.id,
       kind: e.kind,
+      ...(e.host ? { host: e.host } : {}),
       target: e.target,
-      description: undoDescription(e, opts) + (e.status === 'pending' ? ' (recorded, maybe never made)' : ''),
+      description: (e.host ? `on host ${e.host}: ` : '') + undoDescription(e, opts) + (e.status === 'pending' ? ' (recorded, maybe never made)' : ''),
       dependsOn: previous ? [previous] : [],
       satisfied: false,
       details: e.details,

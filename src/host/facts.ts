@@ -74,6 +74,8 @@ export interface GatherOptions {
   sshClient?: string;
   /** Where image facts are cached (default: VLAB_CACHE_DIR or /var/cache/vlab). */
   imageCache?: ImageCache;
+  /** Multi-host labs: the facts of each remote host (gatherRemoteFacts), by name. */
+  remote?: Record<string, HostFacts>;
 }
 
 /**
@@ -115,5 +117,44 @@ export async function gatherFacts(lab: Lab, host: Host, stateRoot: string, opts:
     stateFiles: host.files.list(stateDir),
     dhcpClients: lab.networks.flatMap((n) => (n.uplink ? host.processes.dhcpClients(n.uplink).map((c) => ({ ifname: c.ifname, argv: c.argv })) : [])),
     ...(opts.sshClient ? { sshClient: opts.sshClient } : {}),
+    ...(lab.hosts ? { vxlanLoaded: host.files.exists('/sys/module/vxlan') } : {}),
+    ...(opts.remote ? { hosts: opts.remote } : {}),
+  };
+}
+
+/**
+ * Multi-host labs: what the planner needs to know about a remote host, read over SSH through its
+ * ports: links, addresses, routes, forwarding, iptables, libvirt, the accelerator, whether the
+ * vxlan module is loaded, and the lab's files already there. Images, templates and other labs are
+ * the controller's (the planner combines them).
+ */
+export async function gatherRemoteFacts(lab: Lab, host: Host, stateRoot: string): Promise<HostFacts> {
+  const [links, addresses, routes, ipForward, iptables, libvirt] = await Promise.all([
+    host.ip.listLinks(),
+    host.ip.listAddresses(),
+    host.ip.listRoutes(),
+    host.sysctl.get('net.ipv4.ip_forward').then(
+      (v) => v === '1',
+      () => false,
+    ),
+    iptablesFacts(host),
+    libvirtFacts(host),
+  ]);
+  const stateDir = path.join(stateRoot, lab.name);
+  return {
+    links,
+    addresses,
+    routes,
+    ipForward,
+    iptables,
+    libvirt,
+    accel: detectAccel((p) => host.files.exists(p)),
+    images: {},
+    templates: {},
+    otherLabs: [],
+    stateDir,
+    stateRoot,
+    stateFiles: host.files.list(stateDir),
+    vxlanLoaded: host.files.exists('/sys/module/vxlan'),
   };
 }

@@ -23,6 +23,7 @@ import { LabExec, type LabSshKeys } from './lab-exec.js';
 import { SshExec } from './ssh-exec.js';
 import { SshSessionCommand, type SshSessions } from './ssh-session.js';
 import { VirshConsoles, type GuestConsoles } from './guest-console.js';
+import type { FileTransfer } from './transfer.types.js';
 
 export interface Host {
   ip: IpRoute;
@@ -56,6 +57,8 @@ export interface Host {
   console: GuestConsoles;
   /** True when changes are skipped (`plan`, `--dry-run`): apply code reads it here, never from a global. */
   readonly dryRun: boolean;
+  /** Multi-host labs: copies files from this machine to the host (remote hosts only). */
+  transfer?: FileTransfer;
   /** The lab's exec transport per guest (agent, ssh or auto), from its `ssh.keys` record. */
   labExec(keys: LabSshKeys | undefined): LabExec;
 }

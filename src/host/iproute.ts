@@ -34,6 +34,26 @@ export interface IpRoute {
   batch(lines: string[]): Promise<void>;
   /** Sets a link's MAC address (a bridge takes its uplink's, so DHCP leases and ARP caches stay valid). */
   setMac(dev: string, mac: string): Promise<void>;
+  /**
+   * Creates a unicast VXLAN link (no learning) tagged with `alias`, enslaved to `bridge` and up, and
+   * one all-zeros fdb entry per peer (head-end replication: no multicast on the underlay). May
+   * load the kernel's vxlan module.
+   */
+  createVxlan(v: VxlanLink): Promise<void>;
+}
+
+/** A VXLAN link between hosts (multi-host labs). */
+export interface VxlanLink {
+  name: string;
+  vni: number;
+  /** This host's underlay address. */
+  local: string;
+  dstport: number;
+  bridge: string;
+  alias: string;
+  mtu: number;
+  /** The other hosts' underlay addresses. */
+  peers: string[];
 }
 
 interface IpLinkJson {
@@ -185,6 +205,16 @@ export class IpRouteCommand implements IpRoute {
 
   async setMac(dev: string, mac: string): Promise<void> {
     await this.run(['ip', 'link', 'set', 'dev', dev, 'address', mac]);
+  }
+
+  async createVxlan(v: VxlanLink): Promise<void> {
+    await this.run(['ip', 'link', 'add', v.name, 'mtu', String(v.mtu), 'type', 'vxlan', 'id', String(v.vni), 'local', v.local, 'dstport', String(v.dstport), 'nolearning'], {
+      hint: `a link named ${v.name} may already exist (\`ip link show ${v.name}\`), or this kernel has no vxlan module`,
+    });
+    await this.run(['ip', 'link', 'set', v.name, 'alias', v.alias]);
+    await this.run(['ip', 'link', 'set', v.name, 'master', v.bridge]);
+    for (const peer of v.peers) await this.run(['bridge', 'fdb', 'append', '00:00:00:00:00:00', 'dev', v.name, 'dst', peer]);
+    await this.run(['ip', 'link', 'set', v.name, 'up']);
   }
 
   async deleteLink(name: string): Promise<void> {

@@ -22,6 +22,8 @@ export interface QemuImg {
   info(path: string): Promise<ImageFileInfo>;
   /** Creates a qcow2 overlay whose backing file is the qcow2 `base` (which is never written afterwards). */
   createOverlay(base: string, overlay: string): Promise<void>;
+  /** Points a qcow2 file at another backing file with the same content, without reading either (`rebase -u`): a layer copied to another host, onto that host's copy of its base. */
+  rebaseUnsafe(file: string, backing: string): Promise<void>;
 }
 
 /** Parses `qemu-img info --output=json` (a single image, not --backing-chain). */
@@ -69,5 +71,9 @@ export class QemuImgCommand implements QemuImg {
     await this.run(['qemu-img', 'create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', base, overlay], {
       hint: `the base image ${base} must be a readable qcow2 file`,
     });
+  }
+
+  async rebaseUnsafe(file: string, backing: string): Promise<void> {
+    await this.run(['qemu-img', 'rebase', '-u', '-f', 'qcow2', '-F', 'qcow2', '-b', backing, file]);
   }
 }

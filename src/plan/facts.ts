@@ -124,6 +124,10 @@ export interface HostFacts {
   sshClient?: string;
   /** DHCP client daemons bound to uplink NICs (they move to the bridge with the NIC). */
   dhcpClients?: { ifname: string; argv: string[] }[];
+  /** Whether the kernel's vxlan module is loaded (/sys/module/vxlan); absent: not asked (single-host labs). */
+  vxlanLoaded?: boolean;
+  /** Multi-host labs: the facts of each remote host, by its name in `hosts:` (read over SSH). */
+  hosts?: Record<string, HostFacts>;
 }
 
 export function isImageProblem(x: ImageInfo | ImageProblem): x is ImageProblem {

@@ -32,11 +32,15 @@ export function describeRoute(route: DiskRoute): string {
   return `written directly (${route.fs}${route.partition ? `, partition ${route.partition} at ${at}` : ', whole disk'})`;
 }
 
-export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 'tcg', conflicts: Conflict[], hostSide: Action[] = []): Promise<Action[]> {
+/**
+ * The guest side of the plan. `whole`: the whole lab when `lab` holds only the guests of one host
+ * of a multi-host lab (every guest's /etc/hosts names all the lab's guests).
+ */
+export async function guestActions(lab: Lab, facts: HostFacts, accel: 'kvm' | 'tcg', conflicts: Conflict[], hostSide: Action[] = [], whole: Lab = lab): Promise<Action[]> {
   const ruleIds = (bridge: string) => hostSide.filter((a) => a.kind === 'iptables.rule' && a.dependsOn.includes(`bridge.create:${bridge}`)).map((a) => a.id);
   const actions: Action[] = [];
   const paths = labPaths(facts.stateRoot, lab.name);
-  const hosts = labHosts(lab);
+  const hosts = labHosts(whole);
   const imageOf = (guest: LabGuest) => {
     const found = facts.images[guest.image];
     return found && !isImageProblem(found) ? found : undefined;

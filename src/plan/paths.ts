@@ -1,4 +1,5 @@
 /** Where vlab keeps a lab's files. Pure path arithmetic. */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 
 /** Root of all labs' state: VLAB_STATE_DIR or /var/lib/vlab (the caller passes the env value in). */
@@ -42,6 +43,14 @@ export function overlayPath(p: LabPaths, guest: string): string {
 export function configuredPath(p: LabPaths, guest: string): string {
   return path.join(p.disks, `${guest}.configured.qcow2`);
 }
+
+/** Where a remote host keeps its copy of a base image: in its image cache, named by the controller's path (hashed) and file name. */
+export function remoteImagePath(cacheRoot: string, disk: string): string {
+  return path.join(cacheRoot, 'images', `${createHash('sha256').update(disk).digest('hex').slice(0, 12)}-${path.basename(disk)}`);
+}
+
+/** The image cache of a remote host. */
+export const REMOTE_CACHE_ROOT = '/var/cache/vlab';
 
 export function seedIsoPath(p: LabPaths, guest: string): string {
   return path.join(p.dir, 'seed', `${guest}.iso`);

@@ -10,6 +10,7 @@ import { guestActions } from './guest-side.js';
 import { findConflicts } from './conflicts.js';
 import { labPaths } from './paths.js';
 import { waveOrder } from './waves.js';
+import { planMultiHost } from './multi-host.js';
 
 /** kvm or tcg, from the lab's accel setting and what the host can do. */
 export function chooseAccel(lab: Lab, facts: HostFacts): 'kvm' | 'tcg' {
@@ -25,6 +26,7 @@ export interface PlanOptions {
 }
 
 export async function planLab(lab: Lab, facts: HostFacts, opts: PlanOptions = {}): Promise<Plan> {
+  if (lab.hosts) return planMultiHost(lab, facts, opts, chooseAccel);
   const conflicts = findConflicts(lab, facts, opts);
   const accel = chooseAccel(lab, facts);
   const hostSide = await hostActions(lab, facts);

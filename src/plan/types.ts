@@ -9,7 +9,9 @@ export type ActionKind =
   | 'sysctl.forward'
   | 'iptables.rule'
   | 'libvirt.network'
+  | 'vxlan.create'
   | 'disk.overlay'
+  | 'disk.copy'
   | 'disk.top'
   | 'ssh.keys'
   | 'guest.config'
@@ -63,6 +65,37 @@ export type ActionDetails =
   | { kind: 'sysctl.forward'; key: string; value: string; previous: string }
   | { kind: 'iptables.rule'; rule: IptablesRule; why: string; /** Whether the table existed before up (if not, down removes it once empty). */ tableExisted: boolean }
   | { kind: 'libvirt.network'; name: string; xml: string }
+  | {
+      /** Multi-host labs: the VXLAN link that joins this host's bridge of a network to the same bridge on the other hosts. */
+      kind: 'vxlan.create';
+      name: string;
+      vni: number;
+      /** This host's underlay address (the tunnel's source). */
+      local: string;
+      dstport: number;
+      bridge: string;
+      alias: string;
+      mtu: number;
+      /** The other hosts' underlay addresses: one all-zeros fdb entry each (head-end replication, no multicast). */
+      peers: string[];
+      /** Whether the kernel's vxlan module was loaded before (if not, creating the link loads it, and it stays). */
+      moduleLoaded: boolean;
+    }
+  | {
+      /**
+       * Multi-host labs: a guest's files, made on the controller, copied to the host it runs on at
+       * the same paths (checksums compared); its configured layer is then rebased onto that host's
+       * copy of the base image, which is copied once (checksum verified) when the host lacks it.
+       */
+      kind: 'disk.copy';
+      guest: string;
+      /** Files copied at the same absolute path: the configured layer, a seed ISO, kernel files. */
+      files: string[];
+      /** The configured layer among them. */
+      layer: string;
+      /** The base image on the controller, and where the host keeps its copy (in its image cache; never removed by down). */
+      base: { from: string; to: string };
+    }
   | { kind: 'disk.overlay'; base: string; overlay: string }
   | {
       /** The guest's running disk over its configured layer; `reset --cold` replaces it with a fresh one. */
@@ -144,8 +177,10 @@ export interface SshGuest {
 }
 
 export interface Action {
-  /** Stable id, e.g. `bridge.create:isolationbr`. */
+  /** Stable id, e.g. `bridge.create:isolationbr` (`HOST/…` for an action on a remote host of a multi-host lab). */
   id: string;
+  /** Multi-host labs: the remote host (a key of `hosts:`) this action runs on; absent: this machine. */
+  host?: string;
   kind: ActionKind;
   /** The object changed: a bridge, a rule, a file, a domain. */
   target: string;

@@ -144,6 +144,8 @@ function setDevices(devices: XmlNode, input: DomainInput, machine: string): void
         mac: [el({ address: nic.mac })],
         source: [el({ network: libvirtNetworkName(input.lab, nic.network) })],
         model: [el({ type: 'virtio' })],
+        // A network that spans hosts runs over VXLAN: the guest NIC leaves room for its header.
+        ...(nic.mtu ? { mtu: [el({ size: String(nic.mtu) })] } : {}),
       },
     );
   });

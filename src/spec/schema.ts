@@ -47,6 +47,12 @@ export const NetworkSchema = z
       .string()
       .optional()
       .describe("Uplink only: an address that must answer once the NIC is on the bridge, else vlab rolls back. Default: the host's default gateway."),
+    gateway_host: z
+      .string()
+      .optional()
+      .describe(
+        'Multi-host labs: the key of `hosts:` that holds the gateway address, the NAT rule and the uplink of this network (the other hosts only bridge it over VXLAN). Default: the first host.',
+      ),
   })
   .describe('A host bridge and the libvirt network over it.');
 
@@ -66,6 +72,9 @@ const guestSettings = {
     .describe(
       "`firmware`: the BIOS boots the disk's own bootloader. `kernel`: direct kernel boot with the kernel, initrd and command line (its `root=`) vlab reads from the image's /boot and grub.cfg once and keeps in its image cache; for disk-only images, it skips the bootloader. An image.yaml `kernel:` always wins. Default: the image's `boot:`, else firmware.",
     ),
+  host: z
+    .string()
+    .describe('Multi-host labs: the key of `hosts:` this guest runs on. Default: the first host.'),
   template: z
     .string()
     .describe("Domain XML template file, relative to the lab file and inside the lab file's folder; read and checked by `vlab validate`. Default: templates/domain.xml."),
@@ -79,6 +88,7 @@ export const GuestSchema = z
     netconfig: guestSettings.netconfig.default('auto'),
     exec: guestSettings.exec.default('auto'),
     boot: guestSettings.boot.optional(),
+    host: guestSettings.host.optional(),
     template: guestSettings.template.optional(),
     interfaces: z.array(InterfaceSchema).min(1).max(8).describe('NICs in order: the first is eth0.'),
   })
@@ -102,6 +112,37 @@ export const CheckSchema = z
   })
   .describe('An explicit connectivity check.');
 
+export const SshTargetSchema = z
+  .strictObject({
+    host: z.string().describe('Address or name sshd listens on.'),
+    user: z.string().optional().describe('Login (default: root; vlab changes bridges, rules and libvirt there).'),
+    port: z.number().int().min(1).max(65535).optional().describe('Port (default 22).'),
+    identity: z.string().optional().describe('Private key file, relative to the lab file (default: ssh\'s own).'),
+    known_hosts: z
+      .string()
+      .optional()
+      .describe("A known_hosts file that pins the host's key, relative to the lab file (default: ssh's own). vlab never accepts an unknown host key."),
+  })
+  .describe('How vlab reaches the host over SSH (every command it runs there goes through this).');
+
+export const HostSchema = z
+  .union([
+    z.literal('local').describe('This machine.'),
+    z.strictObject({
+      local: z.literal(true).optional().describe('This machine (give `underlay:` with it when a network spans hosts).'),
+      uri: z
+        .string()
+        .optional()
+        .describe('libvirt URI of the host, `qemu+ssh://[user@]host[:port]/system[?keyfile=PATH]`; the SSH target is taken from it unless `ssh:` is given.'),
+      ssh: SshTargetSchema.optional(),
+      underlay: z
+        .string()
+        .optional()
+        .describe("This host's IPv4 address on the network between the hosts: the VXLAN endpoint. Default: the SSH host, when it is an IPv4 address."),
+    }),
+  ])
+  .describe('A hypervisor the lab places guests on: `local`, or a remote host reached over SSH.');
+
 export const LabFileSchema = z
   .strictObject({
     name: z.string().regex(NAME_PATTERN, 'is not a valid lab name').describe('Lab name: ^[a-z][a-z0-9-]{0,15}$. Prefixes everything vlab creates.'),
@@ -109,6 +150,23 @@ export const LabFileSchema = z
     networks: z.record(z.string(), NetworkSchema).describe('Networks by name.'),
     images: z.record(z.string(), z.string()).default({}).describe('Images by name: a folder holding image.yaml, or a .qcow2 path; relative to the lab file.'),
     defaults: DefaultsSchema.optional(),
+    hosts: z
+      .record(z.string(), HostSchema)
+      .optional()
+      .describe('Multi-host labs (docs/multi-host.md): the hypervisors, in order (the first is the default of `host:` and `gateway_host:`). Absent: one host, this machine.'),
+    vxlan: z
+      .strictObject({
+        dstport: z.number().int().min(1).max(65535).default(4789).describe('UDP port of the VXLAN tunnels between hosts (IANA: 4789).'),
+        mtu: z
+          .number()
+          .int()
+          .min(576)
+          .max(9000)
+          .default(1450)
+          .describe("MTU of the guests' NICs on networks that span hosts: the underlay's MTU minus VXLAN's 50 bytes (1450 under a 1500 underlay)."),
+      })
+      .optional()
+      .describe('How networks that span hosts are stretched (multi-host labs).'),
     guests: z.record(z.string(), GuestSchema).describe('Guests by name.'),
     verify: z
       .strictObject({

@@ -11,6 +11,7 @@ import { broadcastOf, contains, formatCidr, formatIp, overlaps, parseCidr, parse
 import type { Lab, LabGuest, LabInterface, LabNetwork, NetconfigKind, ExecTransport, Accel, VerifyCheckSpec } from './types.js';
 import { didYouMean } from './suggest.js';
 import { hasAddress } from './nic-mode.js';
+import { resolveHosts } from './hosts.js';
 
 /** `address: none`: the NIC gets no address at all. */
 export const NO_ADDRESS = 'none';
@@ -190,6 +191,7 @@ export function resolveLab(file: LabFile, labPath: string): { lab: Lab; problems
     });
   }
   const guestNames = guests.map((g) => g.name);
+  const placed = resolveHosts(file, dir, networks, guests, add);
 
   // Verify.
   file.verify.external.forEach((t, i) => {
@@ -243,6 +245,7 @@ export function resolveLab(file: LabFile, labPath: string): { lab: Lab; problems
     images,
     guests,
     verify: { external: file.verify.external, checks },
+    ...(placed.hosts ? { hosts: placed.hosts, vxlan: placed.vxlan! } : {}),
     ...(file.test ? { test: { ...(file.test.outside ? { outside: file.test.outside } : {}), ...(file.test.lan ? { lan: file.test.lan } : {}) } } : {}),
   };
   return { lab, problems };

@@ -27,6 +27,36 @@ export interface LabNetwork {
   uplink?: string;
   /** Uplink only: address that must answer once the NIC is on the bridge (default: the host's default gateway). */
   uplinkCheck?: string;
+  /** Multi-host labs: the hosts this network's bridge exists on (its guests' hosts and its gateway host), in `hosts:` order. */
+  hosts?: string[];
+  /** Multi-host labs: the host holding the gateway address, NAT and uplink. */
+  gatewayHost?: string;
+}
+
+/** An SSH target: how the controller reaches a remote host. */
+export interface LabSshTarget {
+  host: string;
+  user?: string;
+  port?: number;
+  /** Absolute path of the private key. */
+  identity?: string;
+  /** Absolute path of a known_hosts file pinning the host key. */
+  knownHosts?: string;
+}
+
+/** A hypervisor of a multi-host lab. */
+export interface LabHost {
+  name: string;
+  /** This machine (the controller). */
+  local: boolean;
+  /** The libvirt URI as the lab file gives it (remote: qemu+ssh://…). */
+  uri?: string;
+  /** libvirt URI to use ON that host (`qemu:///system` or `qemu:///session`). */
+  libvirtUri: string;
+  /** Remote hosts: the SSH target. */
+  ssh?: LabSshTarget;
+  /** The VXLAN endpoint address on the underlay. */
+  underlay?: string;
 }
 
 export interface LabInterface {
@@ -49,6 +79,8 @@ export interface LabInterface {
   ifname: string;
   /** Default gateway, set on the single interface that carries the default route. */
   gateway?: string;
+  /** NIC MTU, set on networks that span hosts (vxlan.mtu). */
+  mtu?: number;
 }
 
 export interface LabGuest {
@@ -64,6 +96,8 @@ export interface LabGuest {
   boot?: BootMode;
   /** Absolute path of a domain XML template, when the guest names its own. */
   template?: string;
+  /** Multi-host labs: the host it runs on (always set when the lab has hosts). */
+  host?: string;
   interfaces: LabInterface[];
 }
 
@@ -95,6 +129,10 @@ export interface Lab {
   verify: { external: string[]; checks: VerifyCheckSpec[] };
   /** What `vlab test` simulates around the lab (absent: the defaults, see testWorld()). */
   test?: { outside?: string[]; lan?: 'dhcp' | 'none' };
+  /** Multi-host labs: the hypervisors in order (absent: this machine only). */
+  hosts?: LabHost[];
+  /** Multi-host labs: how networks spanning hosts are stretched. */
+  vxlan?: { dstport: number; mtu: number };
 }
 
 /** What an image folder's image.yaml (or a bare .qcow2) provides, resolved by an adapter. */

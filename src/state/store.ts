@@ -17,6 +17,8 @@ import { onFs } from '../host/fs-error.js';
 export interface JournalEntry {
   id: string;
   kind: ActionKind;
+  /** Multi-host labs: the remote host the change was made on (absent: this machine). */
+  host?: string;
   target: string;
   details: ActionDetails;
   /** pending: recorded, maybe partly made; done: made. */
@@ -85,12 +87,12 @@ export class StateStore {
   /** Records an action as pending BEFORE it is made (serialised: actions run in parallel); ip_forward and uplink changes also go to the undo-facts record first. */
   record(state: LabState, action: Action): Promise<void> {
     return this.serial(() => {
-      if (isUndoFact(action.details)) {
+      if (isUndoFact(action.details) && !action.host) {
         fs.mkdirSync(this.paths.dir, { recursive: true, mode: 0o711 });
         recordUndoFact(this.paths.undoFacts, state.lab, action.details);
       }
       state.entries = state.entries.filter((e) => e.id !== action.id);
-      state.entries.push({ id: action.id, kind: action.kind, target: action.target, details: action.details, status: 'pending', at: new Date().toISOString() });
+      state.entries.push({ id: action.id, kind: action.kind, ...(action.host ? { host: action.host } : {}), target: action.target, details: action.details, status: 'pending', at: new Date().toISOString() });
       this.save(state);
     });
   }

@@ -17,6 +17,7 @@ import { LocalFiles } from '../../src/host/files.js';
 import type { ProbeFacts } from '../../src/doctor/facts.js';
 import { cleanProbe } from './probe-facts.js';
 import type { IptablesTable } from '../../src/host/iptables.js';
+import type { VxlanLink } from '../../src/host/iproute.js';
 import type { DomainState } from '../../src/host/libvirt/index.js';
 import type { AddressFact, LinkFact, RouteFact } from '../../src/plan/facts.js';
 
@@ -269,6 +270,12 @@ export class FakeHost {
           f.gate('ip.batch', true, lines.join('; '));
           for (const line of lines) applyIpLine(s(), line);
         },
+        async createVxlan(v: VxlanLink) {
+          f.gate('ip.createVxlan', true, v.name, v.bridge);
+          if (s().links.some((l) => l.name === v.name)) throw new HostError(`RTNETLINK answers: File exists (${v.name})`);
+          f.link(v.bridge);
+          s().links.push({ name: v.name, kind: 'vxlan', alias: v.alias, master: v.bridge, up: true, mac: '02:00:00:00:00:02' });
+        },
         async setMac(dev: string, mac: string) {
           f.gate('ip.setMac', true, dev, mac);
           f.link(dev).mac = mac;
@@ -463,6 +470,9 @@ export class FakeHost {
           f.gate('qemuImg.info', false);
           if (!fs.existsSync(file)) throw new HostError(`qemu-img: Could not open '${file}'`);
           return { format: 'qcow2', virtualSize: 64 << 20 };
+        },
+        async rebaseUnsafe(file: string, backing: string) {
+          f.gate('qemuImg.rebaseUnsafe', true, file, backing);
         },
         async createOverlay(base: string, overlay: string) {
           f.gate('qemuImg.createOverlay', true, overlay);

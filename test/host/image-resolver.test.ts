@@ -14,6 +14,7 @@ const fakeQemuImg: QemuImg = {
     if (p.includes('broken')) throw new Error('command failed (exit 1): qemu-img info\n      qemu-img: Image is not in qcow2 format');
     return { format: p.endsWith('.raw.qcow2') || p.endsWith('.img') ? 'raw' : 'qcow2', virtualSize: 1 << 30 };
   },
+  rebaseUnsafe: () => Promise.reject(new Error('not used')),
   async createOverlay() {
     throw new Error('not used');
   },
