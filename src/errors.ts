@@ -54,6 +54,18 @@ export class HostError extends Error {
   }
 }
 
+/** A remote host of a multi-host lab cannot be reached over SSH. Exit 3. */
+export class HostUnreachableError extends HostError {
+  override name = 'HostUnreachableError';
+  constructor(
+    readonly host: string,
+    message: string,
+    hint?: string,
+  ) {
+    super(message, hint);
+  }
+}
+
 /** An external command exited non-zero (or could not start). Exit 3. */
 export class CommandError extends HostError {
   override name = 'CommandError';

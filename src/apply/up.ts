@@ -17,10 +17,10 @@ import { HostError } from '../errors.js';
 import { sshKeysOf } from '../host/lab-exec.js';
 
 const PHASES: { title: string; kinds: ActionKind[] }[] = [
-  { title: 'Host networking', kinds: ['bridge.create', 'bridge.address', 'uplink.attach', 'sysctl.forward', 'iptables.rule', 'libvirt.network'] },
+  { title: 'Host networking', kinds: ['bridge.create', 'bridge.address', 'uplink.attach', 'vxlan.create', 'sysctl.forward', 'iptables.rule', 'libvirt.network'] },
   { title: 'Guest disks', kinds: ['disk.overlay', 'ssh.keys'] },
   { title: 'Guest configuration', kinds: ['guest.config'] },
-  { title: 'Domains', kinds: ['disk.top', 'domain.define', 'domain.start'] },
+  { title: 'Domains', kinds: ['disk.copy', 'disk.top', 'domain.define', 'domain.start'] },
   { title: 'Guests ready', kinds: ['guest.ready'] },
 ];
 
@@ -35,7 +35,10 @@ export interface UpReport {
 export interface UpContext {
   lab: Lab;
   plan: Plan;
+  /** This machine; in a multi-host lab, the lab's hosts routed per guest (src/host/routed-host.ts). */
   host: Host;
+  /** Multi-host labs: the Host of an action's `host` (undefined: this machine). */
+  hostOf?: (name: string | undefined) => Host;
   store: StateStore;
   state: LabState;
   progress: Progress;
@@ -117,7 +120,7 @@ export async function applyUp(ctx: UpContext): Promise<UpReport> {
             wave.map(async (a) => {
               progress.update(a.description);
               await runRecorded(ctx, [a], () =>
-                doAction(ctx.host, a, { lab: ctx.lab.name, stateDir: ctx.plan.stateDir, uplinkTimeoutSec: ctx.uplinkTimeoutSec ?? 20, say: (t) => progress.update(t) }),
+                doAction(ctx.hostOf?.(a.host) ?? ctx.host, a, { lab: ctx.lab.name, ...(ctx.hostOf ? { controller: ctx.hostOf(undefined) } : {}), stateDir: ctx.plan.stateDir, uplinkTimeoutSec: ctx.uplinkTimeoutSec ?? 20, say: (t) => progress.update(t) }),
               );
               done.add(a.id);
             }),

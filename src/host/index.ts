@@ -24,6 +24,7 @@ import { SshExec } from './ssh-exec.js';
 import { SshSessionCommand, type SshSessions } from './ssh-session.js';
 import { VirshConsoles, type GuestConsoles } from './guest-console.js';
 import type { FileTransfer } from './transfer.types.js';
+import type { LabHost } from '../spec/types.js';
 
 export interface Host {
   ip: IpRoute;
@@ -57,6 +58,8 @@ export interface Host {
   console: GuestConsoles;
   /** True when changes are skipped (`plan`, `--dry-run`): apply code reads it here, never from a global. */
   readonly dryRun: boolean;
+  /** Multi-host labs: a Host whose every port acts on that remote host over SSH, with this one's dry-run and trace (this machine's Host only). */
+  remote?: (h: LabHost) => Host;
   /** Multi-host labs: copies files from this machine to the host (remote hosts only). */
   transfer?: FileTransfer;
   /** The lab's exec transport per guest (agent, ssh or auto), from its `ssh.keys` record. */

@@ -6,6 +6,7 @@
  * forgotten; when the whole lab was reset and it had a `ready` checkpoint, `ready` is taken again
  * once every guest is ready. Prints nothing.
  */
+import { requireSingleHost } from './lab-hosts.js';
 import type { Host } from '../host/index.js';
 import { configuredPath, overlayPath } from '../plan/paths.js';
 import { domainName } from '../render/domain-xml.js';
@@ -46,6 +47,7 @@ export interface ColdReset {
 
 export async function labColdReset(req: ColdResetRequest): Promise<ColdReset> {
   const { store, state } = requireState(req.root, req.lab);
+  requireSingleHost(state.spec, 'reset --cold');
   acquireLock(store.paths.lock, req.lab);
   const lab = state.spec;
   const names = lab.guests.map((g) => g.name);

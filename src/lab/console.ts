@@ -2,6 +2,7 @@
  * `vlab console GUEST` (attach to the serial console) and `--log` (what the guest wrote to it:
  * the log libvirt keeps for every vlab guest). Prints nothing.
  */
+import { labHosts } from './lab-hosts.js';
 import type { Host } from '../host/index.js';
 import { consoleLogPath } from '../plan/paths.js';
 import { HostError } from '../errors.js';
@@ -18,11 +19,12 @@ export interface ConsoleRequest {
 /** Attaches to a running guest's console until the user leaves it; a HostError when virsh could not attach (no terminal, the guest went away). */
 export async function labConsole(req: ConsoleRequest): Promise<void> {
   const { state } = requireState(req.root, req.lab);
+  const host = labHosts(state.spec, req.host).routed;
   const { guest, domain } = guestOf(state, req.guest);
-  const st = await req.host.libvirt.domainState(domain);
+  const st = await host.libvirt.domainState(domain);
   if (st !== 'running')
     throw new HostError(`guest '${guest.name}' is not running (libvirt state: ${st})`, `\`vlab console ${guest.name} --log\` shows what it wrote before it stopped`);
-  const code = await req.host.console.attach(domain);
+  const code = await host.console.attach(domain);
   if (code !== 0)
     throw new HostError(
       `virsh console ${domain} exited ${code}`,

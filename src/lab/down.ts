@@ -7,6 +7,7 @@ import { eventProgress, type OnEvent } from '../apply/progress.js';
 import { undoPlan } from '../apply/undo-preview.js';
 import type { Plan } from '../plan/types.js';
 import { storeFor } from './state.js';
+import { labHosts } from './lab-hosts.js';
 
 export interface DownRequest {
   lab: string;
@@ -21,6 +22,8 @@ export interface DownOutcome {
   wasUp: boolean;
   undone: string[];
   failed: { id: string; error: string }[];
+  /** Multi-host labs: hosts that could not be reached (a later `down` finishes them). */
+  unreachable?: string[];
 }
 
 export async function labDown(req: DownRequest): Promise<DownOutcome> {
@@ -30,7 +33,12 @@ export async function labDown(req: DownRequest): Promise<DownOutcome> {
   if (!state) return { lab: req.lab, wasUp: false, undone: [], failed: [] };
   // Another lab that is up and needs ip_forward keeps it on.
   const forwardingNeededElsewhere = readLabSummaries(req.root, req.lab).some((s) => s.needsForwarding);
-  const report = await applyDown(req.host, store, state, { progress: eventProgress(req.onEvent), forwardingNeededElsewhere });
+  const hosts = labHosts(state.spec, req.host);
+  const report = await applyDown(req.host, store, state, {
+    progress: eventProgress(req.onEvent),
+    forwardingNeededElsewhere,
+    ...(Object.keys(hosts.remotes).length ? { hostOf: (name: string) => hosts.of(name) } : {}),
+  });
   return { lab: req.lab, wasUp: true, ...report };
 }
 

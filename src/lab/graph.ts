@@ -3,6 +3,7 @@
  * its recorded spec with each guest's domain state (libvirt) and the last verify (verify.json).
  * Reads only; prints nothing: returns the rendered text.
  */
+import { labHosts } from './lab-hosts.js';
 import type { Host } from '../host/index.js';
 import { UsageError } from '../errors.js';
 import { domainName } from '../render/domain-xml.js';
@@ -69,7 +70,7 @@ export async function labGraph(req: GraphRequest): Promise<GraphOutcome> {
   const state = req.fileOnly ? undefined : store.load();
   let topology: Topology;
   if (state) {
-    topology = topologyOf(state.spec, await liveFacts(req.host, state.spec, store.paths, notes));
+    topology = topologyOf(state.spec, await liveFacts(labHosts(state.spec, req.host).routed, state.spec, store.paths, notes));
   } else {
     topology = topologyOf(labFromFile(req));
   }

@@ -8,6 +8,7 @@ import { applyPersist, preparePersist, removePersist, type PersistReport } from 
 import type { Plan } from '../plan/types.js';
 import { isPersistMode, type PersistMode } from '../persist/plan-persist.js';
 import { requireState } from './state.js';
+import { requireSingleHost } from './lab-hosts.js';
 
 export interface PersistRequest {
   lab: string;
@@ -26,6 +27,7 @@ export interface PersistOutcome extends PersistReport {
 /** Persists an up lab in `mode`, replacing another mode's persistence and refreshing this one's. */
 export async function labPersist(req: PersistRequest): Promise<PersistOutcome> {
   const { store, state } = requireState(req.root, req.lab);
+  requireSingleHost(state.spec, 'vlab persist');
   if (req.lock) acquireLock(store.paths.lock, req.lab);
   const report = await applyPersist(req.host, store, state, req.mode, { stateRoot: req.root, uri: req.host.libvirt.uri });
   return { lab: req.lab, ...report };

@@ -3,6 +3,7 @@
  * snapshots. Each is a journal entry (so `down` removes it) over one internal qcow2 snapshot per
  * guest, memory included, inside its overlay: the base image is never written. Prints nothing.
  */
+import { labHosts, requireSingleHost } from './lab-hosts.js';
 import type { Host } from '../host/index.js';
 import type { SnapshotGuest } from '../plan/types.js';
 import { configuredPath, overlayPath } from '../plan/paths.js';
@@ -68,7 +69,7 @@ export async function labSnapshotSave(req: SaveRequest): Promise<SnapshotSaved> 
   acquireLock(store.paths.lock, req.lab);
   if (findSnapshot(state, req.name) && !req.force)
     throw new UsageError(`lab '${req.lab}' already has a snapshot '${req.name}'`, `pick another name, or replace it with \`vlab snapshot save ${req.name} --force\``);
-  return saveSnapshot(req.host, store, state, req.name, eventProgress(req.onEvent));
+  return saveSnapshot(labHosts(state.spec, req.host).routed, store, state, req.name, eventProgress(req.onEvent));
 }
 
 /** Takes snapshot `name` of every guest (the lock is held; `up` calls it for its checkpoint). */
@@ -155,6 +156,7 @@ export interface SnapshotRestored {
 /** Brings guests back, running, in the state of snapshot `name`: host side repaired first, clocks set, readiness confirmed. */
 export async function labSnapshotRestore(req: RestoreSnapshotRequest): Promise<SnapshotRestored> {
   const { store, state } = requireState(req.root, req.lab);
+  requireSingleHost(state.spec, 'snapshot restore (and reset)');
   acquireLock(store.paths.lock, req.lab);
   const found = findSnapshot(state, req.name);
   if (!found) {

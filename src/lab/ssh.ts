@@ -3,6 +3,7 @@
  * own key and their pinned host keys (docs/guest-exec.md). Prints nothing: the session runs on
  * the terminal through the host's sshSession port.
  */
+import { labHosts } from './lab-hosts.js';
 import type { Host } from '../host/index.js';
 import { sshKeysOf } from '../host/lab-exec.js';
 import { pinnedOptions, type SshTarget } from '../host/ssh-exec.js';
@@ -22,11 +23,12 @@ export interface SshRequest {
 /** Where a guest is reached over SSH; a HostError when it is not running or the lab reaches it by the agent only. */
 async function targetOf(req: Omit<SshRequest, 'argv'>): Promise<SshTarget> {
   const { state } = requireState(req.root, req.lab);
+  const host = labHosts(state.spec, req.host).routed;
   const { guest, domain } = guestOf(state, req.guest);
-  const st = await req.host.libvirt.domainState(domain);
+  const st = await host.libvirt.domainState(domain);
   if (st !== 'running')
     throw new HostError(`guest '${guest.name}' is not running (libvirt state: ${st})`, `\`vlab up\` starts it; \`vlab console ${guest.name} --log\` shows why it stopped`);
-  const target = req.host.labExec(sshKeysOf(state.entries)).sshTarget(domain);
+  const target = host.labExec(sshKeysOf(state.entries)).sshTarget(domain);
   if (!target)
     throw new HostError(
       `guest '${guest.name}' has no SSH: the lab reaches it through the qemu guest agent only (exec: agent, or no static address on a network with cidr)`,

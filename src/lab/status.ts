@@ -1,4 +1,5 @@
 /** `status` and `ls`: a lab as the host sees it now, and the labs that are up. Read-only; prints nothing. */
+import { labHosts } from './lab-hosts.js';
 import type { Host } from '../host/index.js';
 import { sshKeysOf } from '../host/lab-exec.js';
 import { domainName } from '../render/domain-xml.js';
@@ -43,7 +44,7 @@ export interface LabStatus {
 
 export async function labStatus(req: { lab: string; host: Host; root: string }): Promise<LabStatus> {
   const { state, store } = requireState(req.root, req.lab);
-  const { host } = req;
+  const host = labHosts(state.spec, req.host).routed;
   const lab = state.spec;
   const [links, addrs, lvNets] = await Promise.all([host.ip.listLinks(), host.ip.listAddresses(), host.libvirt.listNetworks()]);
   const networks = lab.networks.map((n): NetworkStatus => {

@@ -8,7 +8,8 @@ import { planLab, type PlanOptions } from '../plan/planner.js';
 import { diffLab } from '../plan/diff.js';
 import { labPaths, type LabPaths } from '../plan/paths.js';
 import type { Action, Plan } from '../plan/types.js';
-import { gatherFacts } from '../host/facts.js';
+import { gatherFacts, gatherRemoteFacts } from '../host/facts.js';
+import { labHosts } from './lab-hosts.js';
 import type { Host } from '../host/index.js';
 import { HostError, UsageError } from '../errors.js';
 import { acquireLock } from '../state/lock.js';
@@ -71,7 +72,15 @@ export async function labUp(req: UpRequest): Promise<UpOutcome> {
   const progress = eventProgress(req.onEvent);
   progress.phase('Reading the host');
   const images = req.images ?? (await resolveLabImages(req.loaded, req.host));
-  const facts = await gatherFacts(lab, req.host, req.root, { images, ...(req.sshClient ? { sshClient: req.sshClient } : {}) });
+  const hosts = labHosts(lab, req.host);
+  const remote = Object.fromEntries(
+    await Promise.all(Object.entries(hosts.remotes).map(async ([name, h]) => [name, await gatherRemoteFacts(lab, h, req.root)] as const)),
+  );
+  const facts = await gatherFacts(lab, req.host, req.root, {
+    images,
+    ...(req.sshClient ? { sshClient: req.sshClient } : {}),
+    ...(Object.keys(remote).length ? { remote } : {}),
+  });
   const plan = await planLab(lab, facts, { ...(req.allowSshUplink ? { allowSshUplink: true } : {}) });
   progress.succeed();
   if (plan.conflicts.length) {
@@ -90,7 +99,8 @@ export async function labUp(req: UpRequest): Promise<UpOutcome> {
   const report = await applyUp({
     lab,
     plan,
-    host: req.host,
+    host: hosts.routed,
+    ...(Object.keys(hosts.remotes).length ? { hostOf: (name: string | undefined) => hosts.of(name) } : {}),
     store,
     state,
     progress,
@@ -101,7 +111,7 @@ export async function labUp(req: UpRequest): Promise<UpOutcome> {
   const seconds = (performance.now() - t0) / 1000;
   if (req.checkpoint !== false && !req.host.dryRun && lab.guests.length) {
     // Its own phase, timed apart: `vlab reset` goes back here.
-    const cp = await saveSnapshot(req.host, store, state, READY, progress);
+    const cp = await saveSnapshot(hosts.routed, store, state, READY, progress);
     report.phases.push({ title: CHECKPOINT_PHASE, seconds: cp.seconds, actions: 1 });
   }
   return { lab: lab.name, spec: lab, paths, plan, upToDate: false, report, seconds };

@@ -1,4 +1,5 @@
 /** `verify` (also `up --verify`): derive the checks of a lab and run them from inside its guests. Prints nothing. */
+import { labHosts } from './lab-hosts.js';
 import type { Host } from '../host/index.js';
 import { sshKeysOf } from '../host/lab-exec.js';
 import type { ActionDetails } from '../plan/types.js';
@@ -29,7 +30,8 @@ export interface VerifyOutcome {
 }
 
 export async function labVerify(req: VerifyRequest): Promise<VerifyOutcome> {
-  const { lab, host } = req;
+  const { lab } = req;
+  const host = labHosts(lab, req.host).routed;
   const t0 = performance.now();
   const results = await runChecks(
     lab,
