@@ -100,7 +100,14 @@ export async function applyDown(host: Host, store: StateStore, state: LabState, 
   };
   await Promise.all([
     (async () => {
-      if ((await undoOn(host, entries.filter((e) => !e.host), '')) && !host.dryRun) {
+      if (
+        (await undoOn(
+          host,
+          entries.filter((e) => !e.host),
+          '',
+        )) &&
+        !host.dryRun
+      ) {
         try {
           report.undone.push(...(await sweepOwned(host, state.lab)));
         } catch (err) {
@@ -132,7 +139,10 @@ export async function applyDown(host: Host, store: StateStore, state: LabState, 
       }
     }),
   ]);
-  if (report.failed.length) opts.progress.fail(`${report.failed.length} object${report.failed.length === 1 ? '' : 's'} could not be removed${report.unreachable.length ? ` (host ${report.unreachable.join(', ')} unreachable)` : ''}`);
+  if (report.failed.length)
+    opts.progress.fail(
+      `${report.failed.length} object${report.failed.length === 1 ? '' : 's'} could not be removed${report.unreachable.length ? ` (host ${report.unreachable.join(', ')} unreachable)` : ''}`,
+    );
   else {
     if (!host.dryRun) store.remove();
     opts.progress.succeed(`${report.undone.length} change${report.undone.length === 1 ? '' : 's'} undone`);

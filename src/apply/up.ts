@@ -120,7 +120,13 @@ export async function applyUp(ctx: UpContext): Promise<UpReport> {
             wave.map(async (a) => {
               progress.update(a.description);
               await runRecorded(ctx, [a], () =>
-                doAction(ctx.hostOf?.(a.host) ?? ctx.host, a, { lab: ctx.lab.name, ...(ctx.hostOf ? { controller: ctx.hostOf(undefined) } : {}), stateDir: ctx.plan.stateDir, uplinkTimeoutSec: ctx.uplinkTimeoutSec ?? 20, say: (t) => progress.update(t) }),
+                doAction(ctx.hostOf?.(a.host) ?? ctx.host, a, {
+                  lab: ctx.lab.name,
+                  ...(ctx.hostOf ? { controller: ctx.hostOf(undefined) } : {}),
+                  stateDir: ctx.plan.stateDir,
+                  uplinkTimeoutSec: ctx.uplinkTimeoutSec ?? 20,
+                  say: (t) => progress.update(t),
+                }),
               );
               done.add(a.id);
             }),

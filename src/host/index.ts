@@ -58,6 +58,8 @@ export interface Host {
   console: GuestConsoles;
   /** True when changes are skipped (`plan`, `--dry-run`): apply code reads it here, never from a global. */
   readonly dryRun: boolean;
+  /** `-c qemu+ssh://…`: the remote host every lab loaded through this Host is placed on (src/lab/lab-file.ts). */
+  readonly connectUri?: string;
   /** Multi-host labs: a Host whose every port acts on that remote host over SSH, with this one's dry-run and trace (this machine's Host only). */
   remote?: (h: LabHost) => Host;
   /** Multi-host labs: copies files from this machine to the host (remote hosts only). */
@@ -83,7 +85,10 @@ export interface CreateHostOptions {
 
 /** Creates the real adapters. Nothing touches the host until a method is called. */
 export function createHost(opts: CreateHostOptions = {}): Host {
-  if (opts.uri) requireLocalUri(opts.uri);
+  // qemu+ssh:// names a remote host the lab goes to (`-c` alone); other remote transports are refused.
+  const connectUri = opts.uri && /^qemu\+ssh:\/\//.test(opts.uri) ? opts.uri : undefined;
+  if (opts.uri && !connectUri) requireLocalUri(opts.uri);
+  opts = connectUri ? (({ uri: _u, ...rest }) => rest)(opts) : opts;
   const runner = createRunner({ dryRun: opts.dryRun ?? false, ...(opts.trace ? { trace: opts.trace } : {}) });
   const { run } = runner;
   const libvirt = new LibvirtClient(run, opts.uri, {
@@ -111,6 +116,7 @@ export function createHost(opts: CreateHostOptions = {}): Host {
     sshSession: new SshSessionCommand(runner.interactive),
     console: new VirshConsoles(runner.interactive, libvirt.uri),
     dryRun: runner.dryRun,
+    ...(connectUri ? { connectUri } : {}),
     labExec: (keys) => new LabExec(agent, keys, (targets) => new SshExec(run, targets)),
   };
 }

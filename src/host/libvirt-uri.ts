@@ -2,7 +2,8 @@
  * libvirt connection URIs: which ones vlab can use. vlab makes bridges, addresses, iptables rules,
  * overlays and guest disks on THIS machine, so a URI naming another host (`qemu+ssh://user@host/system`,
  * `qemu+tcp://host/system`) would put the domains there and everything else here: a broken lab.
- * Until labs across hosts exist, such a URI is refused.
+ * So a URI naming another host is refused, except qemu+ssh://, through which vlab reaches the whole
+ * host (every change over SSH: src/host/remote/, docs/multi-host.md).
  */
 import { UsageError } from '../errors.js';
 
@@ -20,6 +21,6 @@ export function requireLocalUri(uri: string): void {
   if (host)
     throw new UsageError(
       `libvirt URI ${uri} names another host (${host}); vlab makes the lab's bridges, rules and disks on this machine, so its domains must be here too`,
-      'run vlab on that host (e.g. over ssh), or use a local URI such as qemu:///system',
+      'use qemu+ssh://USER@HOST/system (vlab then makes every change on that host over SSH), or a local URI such as qemu:///system',
     );
 }

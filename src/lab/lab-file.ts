@@ -4,6 +4,7 @@ import path from 'node:path';
 import { UsageError, ValidationError, type Problem } from '../errors.js';
 import { analyseLab, parseLab, locateProblems } from '../spec/load.js';
 import { UNSET } from '../spec/semantic.js';
+import { placeOnRemote } from '../spec/hosts.js';
 import { templateProblem } from '../render/domain-xml.js';
 import type { ImageInfo, Lab } from '../spec/types.js';
 import type { Host } from '../host/index.js';
@@ -70,7 +71,20 @@ export async function checkLabFile(file: string, host: Host): Promise<{ loaded: 
     images = Object.fromEntries(Object.entries(found).filter((e): e is [string, ImageInfo] => !isImageProblem(e[1])));
   }
   if (problems.length || !a.lab) throw new ValidationError(problems.sort((x, y) => (x.line ?? 0) - (y.line ?? 0) || (x.column ?? 0) - (y.column ?? 0)));
-  return { loaded: { lab: a.lab, text, file: abs, declaredImages: a.declaredImages }, images };
+  return { loaded: { lab: onConnectHost(a.lab, host), text, file: abs, declaredImages: a.declaredImages }, images };
+}
+
+/** `-c URI` naming another host: the lab placed there (never mixed with `hosts:`). */
+function onConnectHost(lab: Lab, host: Host): Lab {
+  if (!host.connectUri) return lab;
+  if (lab.hosts)
+    throw new UsageError(
+      `-c ${host.connectUri} and the lab file's hosts: cannot be used together (lab '${lab.name}')`,
+      'drop -c (hosts: names every host), or remove hosts: to put the whole lab on that one host',
+    );
+  const placed = placeOnRemote(lab, host.connectUri);
+  if (!placed) throw new UsageError(`-c ${host.connectUri} names another host but is not a qemu+ssh:// URI`, 'use qemu+ssh://root@HOST/system');
+  return placed;
 }
 
 /** Each guest's own template: read, parsed, a <domain>; problems at its `template:`. */

@@ -43,5 +43,8 @@ export function labHosts(lab: Lab, local: Host): LabHosts {
 /** Refuses a flow that acts on one host only, for a lab whose guests run on remote hosts. */
 export function requireSingleHost(lab: Lab, what: string): void {
   if (lab.hosts?.some((h) => !h.local))
-    throw new UsageError(`${what} of a multi-host lab is not supported yet (lab '${lab.name}' runs on ${lab.hosts.map((h) => h.name).join(', ')})`, 'run `vlab down` then `vlab up` to start over');
+    throw new UsageError(
+      `${what} of a multi-host lab is not supported yet (lab '${lab.name}' runs on ${lab.hosts.map((h) => h.name).join(', ')})`,
+      'run `vlab down` then `vlab up` to start over',
+    );
 }

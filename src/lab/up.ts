@@ -73,9 +73,7 @@ export async function labUp(req: UpRequest): Promise<UpOutcome> {
   progress.phase('Reading the host');
   const images = req.images ?? (await resolveLabImages(req.loaded, req.host));
   const hosts = labHosts(lab, req.host);
-  const remote = Object.fromEntries(
-    await Promise.all(Object.entries(hosts.remotes).map(async ([name, h]) => [name, await gatherRemoteFacts(lab, h, req.root)] as const)),
-  );
+  const remote = Object.fromEntries(await Promise.all(Object.entries(hosts.remotes).map(async ([name, h]) => [name, await gatherRemoteFacts(lab, h, req.root)] as const)));
   const facts = await gatherFacts(lab, req.host, req.root, {
     images,
     ...(req.sshClient ? { sshClient: req.sshClient } : {}),

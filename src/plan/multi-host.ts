@@ -119,7 +119,11 @@ export async function planMultiHost(lab: Lab, facts: HostFacts, opts: PlanOption
       const vni = vxlanId(lab.name, net.name);
       const link = hf.links.find((l) => l.name === name);
       if (link && link.alias !== labTag(lab.name))
-        conflicts.push({ kind: 'vxlan-taken', message: `${where}a link named ${name} exists and is not this lab's`, hint: `remove it, or rename the network (the VNI ${vni} is hashed from lab and network)` });
+        conflicts.push({
+          kind: 'vxlan-taken',
+          message: `${where}a link named ${name} exists and is not this lab's`,
+          hint: `remove it, or rename the network (the VNI ${vni} is hashed from lab and network)`,
+        });
       const id = h.local ? `vxlan.create:${net.bridge}` : `${h.name}/vxlan.create:${net.bridge}`;
       const moduleLoaded = hf.vxlanLoaded !== false;
       actions.push({
@@ -132,9 +136,21 @@ export async function planMultiHost(lab: Lab, facts: HostFacts, opts: PlanOption
           (moduleLoaded ? '' : '; this loads the kernel module vxlan, which stays loaded after down (a change to the whole host)'),
         dependsOn: [rename(`bridge.create:${net.bridge}`)],
         satisfied: !!link && link.alias === labTag(lab.name) && link.master === net.bridge && link.up,
-        details: { kind: 'vxlan.create', name, vni, local: h.underlay!, dstport: lab.vxlan!.dstport, bridge: net.bridge, alias: labTag(lab.name), mtu: lab.vxlan!.mtu, peers, moduleLoaded },
+        details: {
+          kind: 'vxlan.create',
+          name,
+          vni,
+          local: h.underlay!,
+          dstport: lab.vxlan!.dstport,
+          bridge: net.bridge,
+          alias: labTag(lab.name),
+          mtu: lab.vxlan!.mtu,
+          peers,
+          moduleLoaded,
+        },
       });
-      if (!moduleLoaded) notes.push(`${where || `on host ${h.name}: `}the kernel module vxlan is not loaded; \`up\` loads it (by creating ${name}) and it stays loaded after \`down\``);
+      if (!moduleLoaded)
+        notes.push(`${where || `on host ${h.name}: `}the kernel module vxlan is not loaded; \`up\` loads it (by creating ${name}) and it stays loaded after \`down\``);
     }
   }
   // A guest on one host starts once the networks it uses are complete on their gateway hosts too.

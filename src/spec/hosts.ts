@@ -9,7 +9,7 @@ import type { LabFile } from './schema.js';
 import type { RawProblem } from './zod-problems.js';
 import { parseIp } from './ipv4.js';
 import { didYouMean } from './suggest.js';
-import type { LabGuest, LabHost, LabNetwork, LabSshTarget } from './types.js';
+import type { Lab, LabGuest, LabHost, LabNetwork, LabSshTarget } from './types.js';
 
 const SSH_URI = /^qemu\+ssh:\/\/(?:([^@/?#]+)@)?(\[[^\]]+\]|[^:/?#]+)(?::(\d+))?\/(system|session)(?:\?(.*))?$/;
 
@@ -50,10 +50,15 @@ export function resolveHosts(file: LabFile, dir: string, networks: LabNetwork[],
   const rawHosts = file.hosts;
   if (!rawHosts) {
     for (const [g, raw] of Object.entries(file.guests))
-      if (raw.host !== undefined) add({ path: ['guests', g, 'host'], message: `host '${raw.host}' needs a hosts: section`, hint: 'add hosts: (docs/multi-host.md), or remove host:' });
+      if (raw.host !== undefined)
+        add({ path: ['guests', g, 'host'], message: `host '${raw.host}' needs a hosts: section`, hint: 'add hosts: (docs/multi-host.md), or remove host:' });
     for (const [n, raw] of Object.entries(file.networks))
       if (raw.gateway_host !== undefined)
-        add({ path: ['networks', n, 'gateway_host'], message: `gateway_host '${raw.gateway_host}' needs a hosts: section`, hint: 'add hosts: (docs/multi-host.md), or remove gateway_host:' });
+        add({
+          path: ['networks', n, 'gateway_host'],
+          message: `gateway_host '${raw.gateway_host}' needs a hosts: section`,
+          hint: 'add hosts: (docs/multi-host.md), or remove gateway_host:',
+        });
     return {};
   }
   const hosts: LabHost[] = [];
@@ -65,12 +70,14 @@ export function resolveHosts(file: LabFile, dir: string, networks: LabNetwork[],
       if (raw !== 'local') {
         if (raw.ssh) add({ path: [...at, 'ssh'], message: 'a local host is not reached over SSH', hint: 'remove ssh:, or remove local: true' });
         if (raw.uri !== undefined) {
-          if (!isLocalUri(raw.uri)) add({ path: [...at, 'uri'], message: `'${raw.uri}' names another machine, but this host is local`, hint: 'use qemu:///system, or remove local: true' });
+          if (!isLocalUri(raw.uri))
+            add({ path: [...at, 'uri'], message: `'${raw.uri}' names another machine, but this host is local`, hint: 'use qemu:///system, or remove local: true' });
           else h.libvirtUri = raw.uri;
         }
         if (raw.underlay !== undefined) h.underlay = checkUnderlay(raw.underlay, [...at, 'underlay'], add);
       }
-      if (hosts.some((o) => o.local)) add({ path: at, atKey: true, message: `host '${name}' is a second local host`, hint: 'one host may be this machine; name the others by their SSH target' });
+      if (hosts.some((o) => o.local))
+        add({ path: at, atKey: true, message: `host '${name}' is a second local host`, hint: 'one host may be this machine; name the others by their SSH target' });
       hosts.push(h);
       continue;
     }
@@ -99,7 +106,8 @@ export function resolveHosts(file: LabFile, dir: string, networks: LabNetwork[],
         ...(raw.ssh.known_hosts !== undefined ? { knownHosts: path.resolve(dir, raw.ssh.known_hosts) } : {}),
       };
     }
-    if (!h.ssh) add({ path: at, atKey: true, message: `host '${name}' has neither uri: nor ssh:`, hint: "give uri: qemu+ssh://root@HOST/system, or write `local` for this machine" });
+    if (!h.ssh)
+      add({ path: at, atKey: true, message: `host '${name}' has neither uri: nor ssh:`, hint: 'give uri: qemu+ssh://root@HOST/system, or write `local` for this machine' });
     if (raw.underlay !== undefined) h.underlay = checkUnderlay(raw.underlay, [...at, 'underlay'], add);
     else if (h.ssh && parseIp(h.ssh.host) !== undefined) h.underlay = h.ssh.host;
     hosts.push(h);
@@ -150,4 +158,31 @@ function checkUnderlay(text: string, at: RawProblem['path'], add: (p: RawProblem
   if (parseIp(text) !== undefined) return text;
   add({ path: at, message: `'${text}' is not an IPv4 address`, hint: "the host's address on the network between the hosts, e.g. 198.19.0.2" });
   return undefined;
+}
+
+/**
+ * `-c qemu+ssh://…` without `hosts:`: the whole lab on that one remote host (every change made
+ * there, the journal kept here). Undefined when the URI is not a qemu+ssh URI.
+ */
+export function placeOnRemote(lab: Lab, uri: string): Lab | undefined {
+  const parsed = parseSshUri(uri, lab.dir);
+  if (!parsed) return undefined;
+  const plain = parsed.ssh.host.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
+  const label = (/^[a-z]/.test(plain) ? plain : `h-${plain}`).slice(0, 16).replace(/-+$/, '');
+  const name = NAME_PATTERN.test(label) ? label : 'remote';
+  const host: LabHost = {
+    name,
+    local: false,
+    uri,
+    libvirtUri: parsed.libvirtUri,
+    ssh: parsed.ssh,
+    ...(parseIp(parsed.ssh.host) !== undefined ? { underlay: parsed.ssh.host } : {}),
+  };
+  return {
+    ...lab,
+    hosts: [host],
+    vxlan: { dstport: 4789, mtu: 1450 },
+    networks: lab.networks.map((n) => ({ ...n, hosts: [name], gatewayHost: name })),
+    guests: lab.guests.map((g) => ({ ...g, host: name })),
+  };
 }

@@ -72,9 +72,7 @@ const guestSettings = {
     .describe(
       "`firmware`: the BIOS boots the disk's own bootloader. `kernel`: direct kernel boot with the kernel, initrd and command line (its `root=`) vlab reads from the image's /boot and grub.cfg once and keeps in its image cache; for disk-only images, it skips the bootloader. An image.yaml `kernel:` always wins. Default: the image's `boot:`, else firmware.",
     ),
-  host: z
-    .string()
-    .describe('Multi-host labs: the key of `hosts:` this guest runs on. Default: the first host.'),
+  host: z.string().describe('Multi-host labs: the key of `hosts:` this guest runs on. Default: the first host.'),
   template: z
     .string()
     .describe("Domain XML template file, relative to the lab file and inside the lab file's folder; read and checked by `vlab validate`. Default: templates/domain.xml."),
@@ -117,7 +115,7 @@ export const SshTargetSchema = z
     host: z.string().describe('Address or name sshd listens on.'),
     user: z.string().optional().describe('Login (default: root; vlab changes bridges, rules and libvirt there).'),
     port: z.number().int().min(1).max(65535).optional().describe('Port (default 22).'),
-    identity: z.string().optional().describe('Private key file, relative to the lab file (default: ssh\'s own).'),
+    identity: z.string().optional().describe("Private key file, relative to the lab file (default: ssh's own)."),
     known_hosts: z
       .string()
       .optional()
@@ -135,10 +133,7 @@ export const HostSchema = z
         .optional()
         .describe('libvirt URI of the host, `qemu+ssh://[user@]host[:port]/system[?keyfile=PATH]`; the SSH target is taken from it unless `ssh:` is given.'),
       ssh: SshTargetSchema.optional(),
-      underlay: z
-        .string()
-        .optional()
-        .describe("This host's IPv4 address on the network between the hosts: the VXLAN endpoint. Default: the SSH host, when it is an IPv4 address."),
+      underlay: z.string().optional().describe("This host's IPv4 address on the network between the hosts: the VXLAN endpoint. Default: the SSH host, when it is an IPv4 address."),
     }),
   ])
   .describe('A hypervisor the lab places guests on: `local`, or a remote host reached over SSH.');

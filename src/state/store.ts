@@ -92,7 +92,15 @@ export class StateStore {
         recordUndoFact(this.paths.undoFacts, state.lab, action.details);
       }
       state.entries = state.entries.filter((e) => e.id !== action.id);
-      state.entries.push({ id: action.id, kind: action.kind, ...(action.host ? { host: action.host } : {}), target: action.target, details: action.details, status: 'pending', at: new Date().toISOString() });
+      state.entries.push({
+        id: action.id,
+        kind: action.kind,
+        ...(action.host ? { host: action.host } : {}),
+        target: action.target,
+        details: action.details,
+        status: 'pending',
+        at: new Date().toISOString(),
+      });
       this.save(state);
     });
   }
