@@ -69,6 +69,28 @@ export class CommandError extends HostError {
   }
 }
 
+/** ssh could not reach another host of the lab (connect, authentication or host key): nothing ran there. Exit 3. */
+export class HostUnreachableError extends HostError {
+  override name = 'HostUnreachableError';
+  constructor(
+    /** The lab file's name for the host. */
+    readonly host: string,
+    /** ssh's own line saying what failed. */
+    readonly reason: string,
+    /** `user@address:port`, as ssh was given it. */
+    destination: string,
+  ) {
+    super(
+      `host ${host} (${destination}) is unreachable over ssh: ${reason}`,
+      /host key/i.test(reason)
+        ? `check the host key of ${destination} in the known_hosts file vlab uses (vlab never accepts a new or changed key: add it with \`ssh-keyscan\` after checking its fingerprint)`
+        : /permission denied/i.test(reason)
+          ? `check the key vlab uses is in the authorized_keys of the user on ${host}, and the user name`
+          : `check the address and port of ${host}, that sshd runs there and is reachable from this machine, then the key and known_hosts`,
+    );
+  }
+}
+
 /** Another vlab process holds the lab's lock. Exit 4. */
 export class LockedError extends Error {
   override name = 'LockedError';

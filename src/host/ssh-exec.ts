@@ -86,6 +86,11 @@ export function sshSessionArgv(t: SshTarget, argv: string[]): string[] {
 const SSH_FAILURE =
   /^(ssh: |kex_exchange_identification|Connection (refused|timed out|closed|reset)|Host key verification failed|.*Permission denied \(|.*No route to host|.*Network is unreachable|banner exchange)/m;
 
+/** True when ssh itself failed (connect, authentication, host key), not the command it ran: exit 255 and one of ssh's own messages. */
+export function isSshFailure(exitCode: number, stderr: string): boolean {
+  return exitCode === 255 && SSH_FAILURE.test(stderr);
+}
+
 /**
  * The line of ssh's stderr that says what went wrong: the line SSH_FAILURE matches (a changed
  * host key comes after a banner of `@` lines and advice), else the first line that is not a banner.
@@ -125,7 +130,7 @@ export class SshExec implements GuestExec {
     if (r.timedOut) {
       throw new HostError(`guest ${domain}: \`${argv.join(' ')}\` over ssh still running after ${timeoutMs} ms`, 'raise the timeout, or check the guest is not overloaded');
     }
-    if (r.exitCode === 255 && SSH_FAILURE.test(r.stderr)) {
+    if (isSshFailure(r.exitCode, r.stderr)) {
       throw new HostError(
         `guest ${domain}: ssh to ${t.user ?? 'root'}@${t.address} failed: ${sshReason(r.stderr)}`,
         'check the guest runs an SSH server and is up (`vlab status`)',
