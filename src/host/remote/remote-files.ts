@@ -14,7 +14,7 @@ import type { RunOptions, RunResult, RunSyncFn } from '../run.js';
 const arg = (p: string) => (p.startsWith('-') ? `./${p}` : p);
 
 /** A temp name beside `p` (same folder, so the final rename is atomic). */
-const tempBeside = (p: string) => path.posix.join(path.posix.dirname(p), `.${path.posix.basename(p)}.vlab-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+export const tempBeside = (p: string) => path.posix.join(path.posix.dirname(p), `.${path.posix.basename(p)}.vlab-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
 
 const WRITE = 'umask 077; cat > "$1" && chmod "$2" "$1" && mv -f "$1" "$3" || { rm -f "$1"; exit 1; }';
 const STAT = '[ -e "$1" ] || [ -L "$1" ] || exit 3; stat -c %F -- "$1" && if [ -L "$1" ]; then readlink -- "$1"; fi';
