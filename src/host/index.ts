@@ -23,8 +23,11 @@ import { LabExec, type LabSshKeys } from './lab-exec.js';
 import { SshExec } from './ssh-exec.js';
 import { SshSessionCommand, type SshSessions } from './ssh-session.js';
 import { VirshConsoles, type GuestConsoles } from './guest-console.js';
+import { createRemoteHost, type RemoteHostOptions } from './remote/remote-host.js';
 
 export interface Host {
+  /** Which machine the ports act on, for messages: 'local' (the controller; also when unset) or a remote host's name from the lab file. */
+  readonly where?: string;
   ip: IpRoute;
   iptables: Iptables;
   sysctl: Sysctl;
@@ -73,12 +76,20 @@ export interface CreateHostOptions {
   dryRun?: boolean;
   /** Sees every command run (the --verbose trace). */
   trace?: (e: TraceEvent) => void;
+  /**
+   * Every port acts on this other host over SSH (multi-host labs; src/host/remote/): the target,
+   * the libvirt URI as seen ON that host (qemu:///system), and the controller's folder for the
+   * shared ssh connections (made 0700 before the first command; defaultControlDir()). `uri` and
+   * `binding` are ignored then; ports that only work on the controller throw a BugError.
+   */
+  remote?: RemoteHostOptions;
 }
 
 /** Creates the real adapters. Nothing touches the host until a method is called. */
 export function createHost(opts: CreateHostOptions = {}): Host {
-  if (opts.uri) requireLocalUri(opts.uri);
   const runner = createRunner({ dryRun: opts.dryRun ?? false, ...(opts.trace ? { trace: opts.trace } : {}) });
+  if (opts.remote) return createRemoteHost(runner, opts.remote, opts.verbose ? { verbose: opts.verbose } : {});
+  if (opts.uri) requireLocalUri(opts.uri);
   const { run } = runner;
   const libvirt = new LibvirtClient(run, opts.uri, {
     dryRun: runner.dryRun,
@@ -87,6 +98,7 @@ export function createHost(opts: CreateHostOptions = {}): Host {
   });
   const agent = new AgentExec(libvirt);
   return {
+    where: 'local',
     ip: new IpRouteCommand(run),
     iptables: new IptablesCommand(run),
     sysctl: new SysctlCommand(run),
@@ -109,4 +121,8 @@ export function createHost(opts: CreateHostOptions = {}): Host {
   };
 }
 
+export type { RemoteHostOptions };
+export type { SshTarget as RemoteTarget } from './remote/ssh-target.js';
+export { copyToHost, remoteSha256 } from './remote/copy-file.js';
+export { defaultControlDir, parseSshUri } from './remote/ssh-target.js';
 export type { IpRoute, Iptables, Sysctl, Libvirt, QemuImg, GuestDisks, GuestExec, SeedIsos, SshKeygen, Processes, Pinger, HostFiles, SshSessions, GuestConsoles };

@@ -20,6 +20,8 @@ export interface SshTarget {
   alias: string;
   user?: string;
   port?: number;
+  /** ssh options that route the connection through another host (a guest on a remote hypervisor: its ProxyCommand). */
+  via?: string[];
 }
 
 /** One word quoted for a POSIX shell: as is when it is plainly safe, else in single quotes. */
@@ -55,7 +57,7 @@ const options = (pairs: [string, string][]) => pairs.flatMap(([k, v]) => ['-o', 
 
 /** ssh with no config file, the lab's key and the pinned host key, `extra` options, then the port, user and address. */
 function sshBase(t: SshTarget, extra: string[]): string[] {
-  return ['ssh', '-F', '/dev/null', '-i', t.clientKey, ...options(pinnedOptions(t)), ...extra, '-p', String(t.port ?? 22), '-l', t.user ?? 'root', t.address];
+  return ['ssh', '-F', '/dev/null', '-i', t.clientKey, ...options(pinnedOptions(t)), ...(t.via ?? []), ...extra, '-p', String(t.port ?? 22), '-l', t.user ?? 'root', t.address];
 }
 
 /** ssh's argv for one command (or for a bare handshake when argv is empty: runs `true`). */
