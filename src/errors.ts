@@ -54,18 +54,6 @@ export class HostError extends Error {
   }
 }
 
-/** A remote host of a multi-host lab cannot be reached over SSH. Exit 3. */
-export class HostUnreachableError extends HostError {
-  override name = 'HostUnreachableError';
-  constructor(
-    readonly host: string,
-    message: string,
-    hint?: string,
-  ) {
-    super(message, hint);
-  }
-}
-
 /** An external command exited non-zero (or could not start). Exit 3. */
 export class CommandError extends HostError {
   override name = 'CommandError';
@@ -78,6 +66,28 @@ export class CommandError extends HostError {
     const cmd = commandLine(argv);
     const tail = stderr.trim().split('\n').slice(-5).join('\n      ');
     super(`command failed (exit ${exitCode ?? 'none'}): ${cmd}${tail ? `\n      ${tail}` : ''}`, hint);
+  }
+}
+
+/** ssh could not reach another host of the lab (connect, authentication or host key): nothing ran there. Exit 3. */
+export class HostUnreachableError extends HostError {
+  override name = 'HostUnreachableError';
+  constructor(
+    /** The lab file's name for the host. */
+    readonly host: string,
+    /** ssh's own line saying what failed. */
+    readonly reason: string,
+    /** `user@address:port`, as ssh was given it. */
+    destination: string,
+  ) {
+    super(
+      `host ${host} (${destination}) is unreachable over ssh: ${reason}`,
+      /host key/i.test(reason)
+        ? `check the host key of ${destination} in the known_hosts file vlab uses (vlab never accepts a new or changed key: add it with \`ssh-keyscan\` after checking its fingerprint)`
+        : /permission denied/i.test(reason)
+          ? `check the key vlab uses is in the authorized_keys of the user on ${host}, and the user name`
+          : `check the address and port of ${host}, that sshd runs there and is reachable from this machine, then the key and known_hosts`,
+    );
   }
 }
 

@@ -120,7 +120,7 @@ export async function applyDown(host: Host, store: StateStore, state: LabState, 
       const where = `on host ${name}: `;
       const h = opts.hostOf?.(name);
       try {
-        if (!h) throw new HostUnreachableError(name, `no connection to host '${name}' (the lab's hosts: section is not in its state)`);
+        if (!h) throw new HostUnreachableError(name, "the lab's hosts: section is not in its state", name);
         await h.ip.listLinks();
       } catch (err) {
         if (!(err instanceof HostUnreachableError)) throw err;

@@ -25,8 +25,12 @@ import { SshSessionCommand, type SshSessions } from './ssh-session.js';
 import { VirshConsoles, type GuestConsoles } from './guest-console.js';
 import type { FileTransfer } from './transfer.types.js';
 import type { LabHost } from '../spec/types.js';
+import { createRemoteHost, type RemoteHostOptions } from './remote/remote-host.js';
+import { defaultControlDir } from './remote/ssh-target.js';
 
 export interface Host {
+  /** Which machine the ports act on, for messages: 'local' (the controller; also when unset) or a remote host's name from the lab file. */
+  readonly where?: string;
   ip: IpRoute;
   iptables: Iptables;
   sysctl: Sysctl;
@@ -81,6 +85,13 @@ export interface CreateHostOptions {
   dryRun?: boolean;
   /** Sees every command run (the --verbose trace). */
   trace?: (e: TraceEvent) => void;
+  /**
+   * Every port acts on this other host over SSH (multi-host labs; src/host/remote/): the target,
+   * the libvirt URI as seen ON that host (qemu:///system), and the controller's folder for the
+   * shared ssh connections (made 0700 before the first command; defaultControlDir()). `uri` and
+   * `binding` are ignored then; ports that only work on the controller throw a BugError.
+   */
+  remote?: RemoteHostOptions;
 }
 
 /** Creates the real adapters. Nothing touches the host until a method is called. */
@@ -90,6 +101,8 @@ export function createHost(opts: CreateHostOptions = {}): Host {
   if (opts.uri && !connectUri) requireLocalUri(opts.uri);
   opts = connectUri ? (({ uri: _u, ...rest }) => rest)(opts) : opts;
   const runner = createRunner({ dryRun: opts.dryRun ?? false, ...(opts.trace ? { trace: opts.trace } : {}) });
+  const verbose = opts.verbose ? { verbose: opts.verbose } : {};
+  if (opts.remote) return createRemoteHost(runner, opts.remote, verbose);
   const { run } = runner;
   const libvirt = new LibvirtClient(run, opts.uri, {
     dryRun: runner.dryRun,
@@ -98,6 +111,7 @@ export function createHost(opts: CreateHostOptions = {}): Host {
   });
   const agent = new AgentExec(libvirt);
   return {
+    where: 'local',
     ip: new IpRouteCommand(run),
     iptables: new IptablesCommand(run),
     sysctl: new SysctlCommand(run),
@@ -117,8 +131,13 @@ export function createHost(opts: CreateHostOptions = {}): Host {
     console: new VirshConsoles(runner.interactive, libvirt.uri),
     dryRun: runner.dryRun,
     ...(connectUri ? { connectUri } : {}),
+    remote: (h) => createRemoteHost(runner, { target: { name: h.name, ...h.ssh!, user: h.ssh?.user ?? 'root' }, libvirtUri: h.libvirtUri, controlDir: defaultControlDir() }, verbose),
     labExec: (keys) => new LabExec(agent, keys, (targets) => new SshExec(run, targets)),
   };
 }
 
+export type { RemoteHostOptions };
+export type { SshTarget as RemoteTarget } from './remote/ssh-target.js';
+export { copyToHost, remoteSha256 } from './remote/copy-file.js';
+export { defaultControlDir, parseSshUri } from './remote/ssh-target.js';
 export type { IpRoute, Iptables, Sysctl, Libvirt, QemuImg, GuestDisks, GuestExec, SeedIsos, SshKeygen, Processes, Pinger, HostFiles, SshSessions, GuestConsoles };

@@ -24,16 +24,18 @@ export class LabExec implements GuestExec {
    * @param agent the agent transport (host.agent)
    * @param keys the lab's `ssh.keys` record (undefined: every guest by agent)
    * @param ssh the SSH transport, or a factory that makes it for the lab's targets (host.labExec passes one over its runner)
+   * @param via ssh options every target gets to reach its guest through another host (guests on a remote hypervisor)
    */
   constructor(
     private readonly agent: GuestExec,
     keys: LabSshKeys | undefined,
     ssh: GuestExec | ((targets: (domain: string) => SshTarget | undefined) => GuestExec),
+    via?: string[],
   ) {
     this.byDomain = new Map((keys?.guests ?? []).map((g) => [g.domain, g]));
     const targets = (domain: string): SshTarget | undefined => {
       const g = this.byDomain.get(domain);
-      return g && keys ? { address: g.address, clientKey: keys.clientKey, knownHosts: keys.knownHosts, alias: g.alias } : undefined;
+      return g && keys ? { address: g.address, clientKey: keys.clientKey, knownHosts: keys.knownHosts, alias: g.alias, ...(via ? { via } : {}) } : undefined;
     };
     this.sshTarget = targets;
     this.ssh = typeof ssh === 'function' ? ssh(targets) : ssh;

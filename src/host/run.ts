@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { execa, execaSync } from 'execa';
 import { constants } from 'node:os';
 import { CommandError, HostError } from '../errors.js';
 
@@ -8,6 +8,8 @@ const osSignals = constants.signals as Record<string, number>;
 export interface RunOptions {
   /** Text fed to the command's standard input. */
   input?: string;
+  /** A file fed to the command's standard input (streamed, e.g. a disk image to a remote host); not with `input`. */
+  inputFile?: string;
   /** Extra environment variables. */
   env?: Record<string, string>;
   /** Kill the command after this many milliseconds. */
@@ -50,6 +52,8 @@ export interface RunnerSettings {
 export interface Runner {
   /** Runs one command (see runWith). */
   run: RunFn;
+  /** Runs one command synchronously, with run()'s rules (see runSyncWith): for the synchronous files port of a remote host. */
+  runSync: RunSyncFn;
   /** Starts a detached process that outlives vlab (see spawnDetachedWith). */
   spawnDetached: (argv: string[], env?: Record<string, string>) => number | undefined;
   /** Starts a long command attached to this terminal: stdin and stderr inherited, stdout captured (see startAttachedWith). */
@@ -73,6 +77,7 @@ export function createRunner(opts: Partial<RunnerSettings> = {}): Runner {
   const settings: RunnerSettings = { dryRun: opts.dryRun ?? false, ...(opts.trace ? { trace: opts.trace } : {}) };
   return {
     run: (argv, runOpts) => runWith(settings, argv, runOpts),
+    runSync: (argv, runOpts) => runSyncWith(settings, argv, runOpts),
     spawnDetached: (argv, env) => spawnDetachedWith(settings, argv, env),
     startAttached: (argv, o) => startAttachedWith(settings, argv, o),
     interactive: (argv) => runInteractiveWith(settings, argv),
@@ -86,6 +91,54 @@ export type InteractiveFn = (argv: string[]) => Promise<number>;
 /** The shape of a runner's run(): what ports take in their constructor. */
 export type RunFn = (argv: string[], opts?: RunOptions) => Promise<RunResult>;
 
+/** The shape of a runner's runSync(): run() without the promise. */
+export type RunSyncFn = (argv: string[], opts?: RunOptions) => RunResult;
+
+/** The result of a command dry-run skips (traced as skipped), or undefined when it runs. */
+function skipInDryRun(settings: RunnerSettings, argv: string[], opts: RunOptions): RunResult | undefined {
+  if (!settings.dryRun || opts.readOnly) return undefined;
+  settings.trace?.({ argv, exitCode: undefined, durationMs: 0, skipped: true });
+  return { argv, exitCode: 0, stdout: '', stderr: '', durationMs: 0, skipped: true, timedOut: false };
+}
+
+/** execa's options for one command of run() or runSync(). */
+function execaOptions(opts: RunOptions) {
+  if (opts.input !== undefined && opts.inputFile !== undefined) throw new HostError('run() given both input and inputFile');
+  return {
+    ...(opts.inputFile !== undefined ? { inputFile: opts.inputFile } : { input: opts.input }),
+    env: opts.env,
+    timeout: opts.timeoutMs,
+    reject: false,
+    stripFinalNewline: false,
+    encoding: 'utf8',
+  } as const;
+}
+
+/** What run() and runSync() need of execa's result (the async and the sync one alike). */
+interface ExecaOutcome {
+  exitCode?: number | undefined;
+  timedOut?: boolean;
+  failed?: boolean;
+  shortMessage?: string;
+  stdout?: unknown;
+  stderr?: unknown;
+  code?: string;
+}
+
+/** Traces a finished command and turns execa's result into a RunResult, or a CommandError when it failed (unless allowFailure). */
+function settle(settings: RunnerSettings, argv: string[], opts: RunOptions, result: ExecaOutcome, started: number): RunResult {
+  const durationMs = performance.now() - started;
+  const exitCode = result.exitCode ?? (result.timedOut ? 124 : 255);
+  settings.trace?.({ argv, exitCode, durationMs, skipped: false });
+  const stderr = String(result.stderr ?? '') + (result.failed && result.exitCode === undefined ? `\n${result.shortMessage}` : '');
+  if (exitCode !== 0 && !opts.allowFailure) {
+    const hint = result.timedOut ? `timed out after ${opts.timeoutMs} ms${opts.hint ? '; ' + opts.hint : ''}` : opts.hint;
+    const notFound = result.code === 'ENOENT';
+    throw new CommandError(argv, result.exitCode, stderr, notFound ? `'${argv[0]}' is not installed or not on PATH` : hint);
+  }
+  return { argv, exitCode, stdout: String(result.stdout ?? ''), stderr, durationMs, skipped: false, timedOut: result.timedOut === true };
+}
+
 /**
  * Runs one external command, argv only (never a shell string). Every subprocess vlab starts goes
  * through here, so dry-run and --verbose tracing see all of them. Throws CommandError carrying
@@ -95,28 +148,24 @@ async function runWith(settings: RunnerSettings, argv: string[], opts: RunOption
   const [file, ...args] = argv;
   if (!file) throw new HostError('run() called with an empty command');
   const started = performance.now();
-  if (settings.dryRun && !opts.readOnly) {
-    settings.trace?.({ argv, exitCode: undefined, durationMs: 0, skipped: true });
-    return { argv, exitCode: 0, stdout: '', stderr: '', durationMs: 0, skipped: true, timedOut: false };
-  }
-  const result = await execa(file, args, {
-    input: opts.input,
-    env: opts.env,
-    timeout: opts.timeoutMs,
-    reject: false,
-    stripFinalNewline: false,
-    encoding: 'utf8',
-  });
-  const durationMs = performance.now() - started;
-  const exitCode = result.exitCode ?? (result.timedOut ? 124 : 255);
-  settings.trace?.({ argv, exitCode, durationMs, skipped: false });
-  const stderr = String(result.stderr ?? '') + (result.failed && result.exitCode === undefined ? `\n${result.shortMessage}` : '');
-  if (exitCode !== 0 && !opts.allowFailure) {
-    const hint = result.timedOut ? `timed out after ${opts.timeoutMs} ms${opts.hint ? '; ' + opts.hint : ''}` : opts.hint;
-    const notFound = (result as { code?: string }).code === 'ENOENT';
-    throw new CommandError(argv, result.exitCode, stderr, notFound ? `'${file}' is not installed or not on PATH` : hint);
-  }
-  return { argv, exitCode, stdout: String(result.stdout ?? ''), stderr, durationMs, skipped: false, timedOut: result.timedOut === true };
+  const skipped = skipInDryRun(settings, argv, opts);
+  if (skipped) return skipped;
+  const result = await execa(file, args, execaOptions(opts));
+  return settle(settings, argv, opts, result as ExecaOutcome, started);
+}
+
+/**
+ * runWith, synchronously (execaSync): the same dry-run, readOnly, trace and error rules. Only
+ * for ports whose interface is synchronous (a remote host's files); it blocks the event loop.
+ */
+function runSyncWith(settings: RunnerSettings, argv: string[], opts: RunOptions = {}): RunResult {
+  const [file, ...args] = argv;
+  if (!file) throw new HostError('runSync() called with an empty command');
+  const started = performance.now();
+  const skipped = skipInDryRun(settings, argv, opts);
+  if (skipped) return skipped;
+  const result = execaSync(file, args, execaOptions(opts));
+  return settle(settings, argv, opts, result as ExecaOutcome, started);
 }
 
 /**

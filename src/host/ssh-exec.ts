@@ -20,6 +20,8 @@ export interface SshTarget {
   alias: string;
   user?: string;
   port?: number;
+  /** ssh options that route the connection through another host (a guest on a remote hypervisor: its ProxyCommand). */
+  via?: string[];
 }
 
 /** One word quoted for a POSIX shell: as is when it is plainly safe, else in single quotes. */
@@ -55,7 +57,7 @@ const options = (pairs: [string, string][]) => pairs.flatMap(([k, v]) => ['-o', 
 
 /** ssh with no config file, the lab's key and the pinned host key, `extra` options, then the port, user and address. */
 function sshBase(t: SshTarget, extra: string[]): string[] {
-  return ['ssh', '-F', '/dev/null', '-i', t.clientKey, ...options(pinnedOptions(t)), ...extra, '-p', String(t.port ?? 22), '-l', t.user ?? 'root', t.address];
+  return ['ssh', '-F', '/dev/null', '-i', t.clientKey, ...options(pinnedOptions(t)), ...(t.via ?? []), ...extra, '-p', String(t.port ?? 22), '-l', t.user ?? 'root', t.address];
 }
 
 /** ssh's argv for one command (or for a bare handshake when argv is empty: runs `true`). */
@@ -85,6 +87,11 @@ export function sshSessionArgv(t: SshTarget, argv: string[]): string[] {
 /** ssh's own failures (exit 255 with one of these) as opposed to a remote command's exit 255. */
 const SSH_FAILURE =
   /^(ssh: |kex_exchange_identification|Connection (refused|timed out|closed|reset)|Host key verification failed|.*Permission denied \(|.*No route to host|.*Network is unreachable|banner exchange)/m;
+
+/** True when ssh itself failed (connect, authentication, host key), not the command it ran: exit 255 and one of ssh's own messages. */
+export function isSshFailure(exitCode: number, stderr: string): boolean {
+  return exitCode === 255 && SSH_FAILURE.test(stderr);
+}
 
 /**
  * The line of ssh's stderr that says what went wrong: the line SSH_FAILURE matches (a changed
@@ -125,7 +132,7 @@ export class SshExec implements GuestExec {
     if (r.timedOut) {
       throw new HostError(`guest ${domain}: \`${argv.join(' ')}\` over ssh still running after ${timeoutMs} ms`, 'raise the timeout, or check the guest is not overloaded');
     }
-    if (r.exitCode === 255 && SSH_FAILURE.test(r.stderr)) {
+    if (isSshFailure(r.exitCode, r.stderr)) {
       throw new HostError(
         `guest ${domain}: ssh to ${t.user ?? 'root'}@${t.address} failed: ${sshReason(r.stderr)}`,
         'check the guest runs an SSH server and is up (`vlab status`)',

@@ -33,12 +33,24 @@ export function parseNameList(out: string): string[] {
     .filter((l) => l !== '');
 }
 
+/** How virsh gets an object's XML: a private temp file on this machine, or stdin (for virsh run on another host). */
+export type XmlVia = 'file' | 'stdin';
+
 /**
- * Runs a virsh command that reads XML from a file (`define`, `net-define`): the XML goes into a
- * private temp file, named by `{}` in `args`, removed afterwards. (virsh cannot read /dev/stdin
- * here: run()'s stdin is a socket, which cannot be opened by path.)
+ * Runs a virsh command that reads XML from a file (`define`, `net-define`), the file named by
+ * `{}` in `args`. With `via: 'file'` the XML goes into a private temp file on this machine,
+ * removed afterwards. With `via: 'stdin'` (virsh on another host, where a local file does not
+ * exist) it is fed on stdin and virsh reads `/dev/stdin` behind `cat |`: run()'s own stdin may
+ * be a socket, which virsh cannot open by path, a pipe it can.
  */
-export async function virshWithXmlFile(run: RunFn, uri: string, args: string[], xml: string, opts: RunOptions = {}): Promise<RunResult> {
+export async function virshWithXmlFile(run: RunFn, uri: string, args: string[], xml: string, opts: RunOptions = {}, via: XmlVia = 'file'): Promise<RunResult> {
+  if (via === 'stdin') {
+    return run(['sh', '-c', 'cat | virsh "$@"', 'sh', '-q', '-c', uri, ...args.map((a) => (a === '{}' ? '/dev/stdin' : a))], {
+      hint: `is libvirtd running and reachable at ${uri}? (try \`virsh -c ${uri} version\`)`,
+      ...opts,
+      input: xml,
+    });
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vlab-xml-'));
   try {
     const file = path.join(dir, 'object.xml');

@@ -116,7 +116,7 @@ export class Domains implements DomainCalls {
       true,
       (b) => b.define(xml),
       async () => {
-        await virshWithXmlFile(this.run, this.uri, ['define', '{}'], xml);
+        await virshWithXmlFile(this.run, this.uri, ['define', '{}'], xml, {}, this.ctx.xmlVia);
       },
     );
   }

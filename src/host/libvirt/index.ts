@@ -1,6 +1,6 @@
 /** The libvirt port, assembled: networks and the agent through virsh, domains through the binding or virsh. */
 import type { RunFn } from '../run.js';
-import { defaultUri } from '../virsh.js';
+import { defaultUri, type XmlVia } from '../virsh.js';
 import { VirshAgent } from './agent.js';
 import { Domains } from './domains.js';
 import { VirshNetworks } from './networks.js';
@@ -21,11 +21,11 @@ export class LibvirtClient implements Libvirt {
   /**
    * @param run the runner's run() (virsh goes through it)
    * @param uri connection URI (default: LIBVIRT_DEFAULT_URI, else qemu:///system)
-   * @param opts as for Domains: binding, verbose, dryRun
+   * @param opts as for Domains: binding, verbose, dryRun; xmlVia: how virsh gets XML to define ('stdin' when `run` runs on another host)
    */
-  constructor(run: RunFn, uri?: string, opts: { binding?: boolean; verbose?: (msg: string) => void; dryRun?: boolean } = {}) {
+  constructor(run: RunFn, uri?: string, opts: { binding?: boolean; verbose?: (msg: string) => void; dryRun?: boolean; xmlVia?: XmlVia } = {}) {
     this.uri = uri || defaultUri();
-    const ctx = { uri: this.uri, run };
+    const ctx = { uri: this.uri, run, ...(opts.xmlVia ? { xmlVia: opts.xmlVia } : {}) };
     this.networks = new VirshNetworks(ctx);
     this.domains = new Domains(ctx, opts);
     this.agent = new VirshAgent(ctx);

@@ -1,7 +1,7 @@
 /** libvirt networks, through virsh (the binding has no network calls). */
 import type { LibvirtObjectFact } from '../../plan/facts.js';
 import type { RunFn } from '../run.js';
-import { isNotFound, parseNameList, virsh, virshWithXmlFile } from '../virsh.js';
+import { isNotFound, parseNameList, virsh, virshWithXmlFile, type XmlVia } from '../virsh.js';
 import { ownerOf } from './parse.js';
 import type { Libvirt } from './types.js';
 
@@ -9,6 +9,8 @@ import type { Libvirt } from './types.js';
 export interface LibvirtContext {
   readonly uri: string;
   readonly run: RunFn;
+  /** How virsh gets XML to define (default: a local temp file; `stdin` for virsh on another host). */
+  readonly xmlVia?: XmlVia;
 }
 
 type NetworkCalls = Pick<Libvirt, 'listNetworks' | 'defineNetwork' | 'startNetwork' | 'destroyNetwork' | 'undefineNetwork' | 'networkXml' | 'setNetworkAutostart'>;
@@ -45,7 +47,7 @@ export class VirshNetworks implements NetworkCalls {
   }
 
   async defineNetwork(xml: string): Promise<void> {
-    await virshWithXmlFile(this.run, this.uri, ['net-define', '{}'], xml);
+    await virshWithXmlFile(this.run, this.uri, ['net-define', '{}'], xml, {}, this.ctx.xmlVia);
   }
 
   async startNetwork(name: string): Promise<void> {
