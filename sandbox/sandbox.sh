@@ -33,6 +33,20 @@
 # killed by the kernel when the sandbox ends, even if this script is
 # SIGKILLed. On a normal exit, an error or SIGTERM/SIGINT/SIGHUP every running
 # domain is destroyed first.
+#
+# A second simulated host (the two-host test bed, sandbox_peer_up in
+# sandbox-lib.sh) runs the same setup in a network namespace made beforehand:
+#
+#   sandbox/sandbox.sh --netns /run/netns/NAME [--share DIR] -- CMD [ARGS...]
+#
+# --netns PATH   enter that existing network namespace (nsenter --net=PATH)
+#                and unshare only the mount and PID namespaces; the rest is
+#                the same (private /run, /var/lib/vlab, /etc, libvirtd, ...).
+#                Its PID namespace nests in the caller's: when the caller's
+#                sandbox ends, the kernel kills this one too.
+# --share DIR    bind-mount DIR (which may lie under the caller's /run, which
+#                the private /run hides) at /run/vlab-sandbox/share inside;
+#                exported as VLAB_SANDBOX_SHARE.
 set -uo pipefail
 
 self=$(readlink -f "${BASH_SOURCE[0]}")
@@ -47,8 +61,8 @@ usage() {
 # Inside the namespaces (PID 1 of the new PID namespace).
 # ============================================================================
 inner() {
-	local keep_going=$1
-	shift
+	local keep_going=$1 share=$2
+	shift 2
 	local sb=/run/vlab-sandbox
 	local cmd_pid= rc
 	exec 3<&0 </dev/null # CMD gets the sandbox's stdin; the daemons do not
@@ -171,10 +185,23 @@ inner() {
 
 	# --- mounts ---------------------------------------------------------------
 	mount --make-rprivate / || { echo "sandbox: error: mount --make-rprivate / failed" >&2; exit 125; }
+	# --share: hold DIR as the working directory while the private /run
+	# covers it, then bind-mount it from there ("." is resolved through the
+	# working directory, not through the now hidden path).
+	local owd=$PWD
+	if [ -n "$share" ]; then
+		cd "$share" || { echo "sandbox: error: --share $share: no such folder" >&2; exit 125; }
+	fi
 	mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run || { echo "sandbox: error: tmpfs on /run failed" >&2; exit 125; }
 	mkdir -p "$sb" /run/libvirt /run/dbus /run/lock /run/netns /run/user /run/network
 	chmod 1777 /run/lock
 	: >"$sb/setup.log"
+	if [ -n "$share" ]; then
+		must "bind-mount of --share $share" mkdir -p "$sb/share"
+		must "bind-mount of --share $share" mount --no-canonicalize --bind . "$sb/share"
+		cd "$owd" 2>/dev/null || cd /
+		export VLAB_SANDBOX_SHARE=$sb/share
+	fi
 
 	# /var/lib through an overlay (upper layer in a tmpfs): mount points such
 	# as /var/lib/vlab, dnsmasq leases or a dbus machine-id can be created here
@@ -287,10 +314,12 @@ if [ "${1:-}" = "--inner" ]; then
 	exit 125
 fi
 
-keep_going=0
+keep_going=0 netns= share=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--keep-going) keep_going=1; shift ;;
+	--netns) [ $# -ge 2 ] || usage; netns=$2; shift 2 ;;
+	--share) [ $# -ge 2 ] || usage; share=$2; shift 2 ;;
 	--) shift; break ;;
 	-h | --help) usage ;;
 	*) echo "sandbox: unknown option '$1'" >&2; usage ;;
@@ -308,6 +337,23 @@ for c in unshare setpriv libvirtd virtlogd virsh ip; do
 		exit 125
 	}
 done
+if [ -n "$netns" ]; then
+	command -v nsenter >/dev/null || {
+		echo "sandbox: error: 'nsenter' not found (apt-get install util-linux)" >&2
+		exit 125
+	}
+	[ -e "$netns" ] || {
+		echo "sandbox: error: --netns $netns: no such network namespace" >&2
+		exit 125
+	}
+fi
+if [ -n "$share" ]; then
+	[ -d "$share" ] || {
+		echo "sandbox: error: --share $share: no such folder" >&2
+		exit 125
+	}
+	share=$(readlink -f "$share")
+fi
 
 export VLAB_SANDBOX_T0=${VLAB_SANDBOX_T0:-$(date +%s.%N)}
 
@@ -315,10 +361,17 @@ export VLAB_SANDBOX_T0=${VLAB_SANDBOX_T0:-$(date +%s.%N)}
 # SIGKILL); unshare --kill-child then kills the namespace's PID 1, and the
 # kernel kills everything else inside. unshare itself ignores SIGTERM/SIGINT,
 # so this script forwards them to PID 1 of the sandbox.
+# (--netns: nsenter joins the network namespace, then execs unshare, which
+# makes the mount and PID namespaces: the same process chain otherwise.)
+if [ -n "$netns" ]; then
+	ns=(nsenter --net="$netns" -- unshare --mount --pid --fork --kill-child --mount-proc --propagation private --)
+else
+	ns=(unshare --net --mount --pid --fork --kill-child --mount-proc --propagation private --)
+fi
 exec 3<&0
 setpriv --pdeathsig KILL -- \
-	unshare --net --mount --pid --fork --kill-child --mount-proc --propagation private -- \
-	bash "$self" --inner "$keep_going" "$@" <&3 &
+	"${ns[@]}" \
+	bash "$self" --inner "$keep_going" "$share" "$@" <&3 &
 upid=$!
 exec 3<&-
 

@@ -25,6 +25,51 @@ if [ ${#missing[@]} -gt 0 ]; then
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 echo "bootstrap: Debian packages ready ($(( $(date +%s) - t0 ))s)"
+# The two-host test bed's sshd (host B of sandbox_peer_up, sandbox/sandbox-lib.sh): openssh-server
+# and its one missing library (libwrap0) are extracted into $TESTBED_SSH, NOT installed: installing
+# the package would start sshd on this machine and enable it at boot. run-sshd sets the library path.
+TESTBED_SSH=/var/cache/vlab-testbed/openssh
+testbed_sshd_ok() {
+	[ -x "$TESTBED_SSH/run-sshd" ] && [ -x "$TESTBED_SSH/usr/sbin/sshd" ] &&
+		! LD_LIBRARY_PATH=$(cat "$TESTBED_SSH/libpath" 2>/dev/null) ldd "$TESTBED_SSH/usr/sbin/sshd" | grep -q 'not found'
+}
+testbed_sshd_extract() (
+	tmp=$(mktemp -d /var/cache/vlab-testbed.XXXXXX)
+	trap 'rm -rf "$tmp"' EXIT
+	chown _apt "$tmp" 2>/dev/null || true # apt-get download runs as _apt where it can
+	(cd "$tmp" && apt-get download -qq openssh-server libwrap0 2>/dev/null) ||
+		(apt-get update -qq && cd "$tmp" && apt-get download -qq openssh-server libwrap0)
+	mkdir "$tmp/root"
+	for deb in "$tmp"/*.deb; do
+		dpkg-deb -x "$deb" "$tmp/root"
+	done
+	libpath=$(find "$tmp/root" -name 'libwrap.so.*' -printf '%h\n' | sed "s|^$tmp/root|$TESTBED_SSH|" | sort -u | paste -sd:)
+	echo "$libpath" >"$tmp/root/libpath"
+	cat >"$tmp/root/run-sshd" <<-EOF
+		#!/bin/sh
+		# sshd extracted by scripts/bootstrap.sh (not installed): its libwrap0 lives here too.
+		LD_LIBRARY_PATH=$libpath exec $TESTBED_SSH/usr/sbin/sshd "\$@"
+	EOF
+	chmod 755 "$tmp/root/run-sshd"
+	rm -rf "$TESTBED_SSH"
+	mkdir -p "$(dirname "$TESTBED_SSH")"
+	mv "$tmp/root" "$TESTBED_SSH"
+	if ! testbed_sshd_ok; then
+		echo "bootstrap: the extracted sshd lacks libraries:" >&2
+		LD_LIBRARY_PATH=$libpath ldd "$TESTBED_SSH/usr/sbin/sshd" | grep 'not found' >&2
+		exit 1
+	fi
+)
+t3=$(date +%s)
+if testbed_sshd_ok; then
+	:
+elif [ "$(id -u)" != 0 ]; then
+	echo "bootstrap: warning: the two-host test bed's sshd is not in $TESTBED_SSH; run as root (sudo) to extract it" >&2
+else
+	echo "bootstrap: extracting openssh-server into $TESTBED_SSH (not installed)"
+	testbed_sshd_extract
+fi
+echo "bootstrap: test bed sshd ready ($(( $(date +%s) - t3 ))s)"
 t1=$(date +%s)
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
 	npm ci --no-audit --no-fund --loglevel=error
