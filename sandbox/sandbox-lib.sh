@@ -312,11 +312,12 @@ sandbox_peer_cut() {
 	ip link set "$(cat "/run/vlab-sandbox/peer-$name/if")" down
 }
 sandbox_peer_mend() {
-	local name=${1:?usage: sandbox_peer_mend NAME} ifname i
+	local name=${1:?usage: sandbox_peer_mend NAME} ifname _
 	ifname=$(cat "/run/vlab-sandbox/peer-$name/if") || return 1
 	ip link set "$ifname" up || return 1
-	for i in $(seq 50); do
-		[ "$(cat "/sys/class/net/$ifname/operstate" 2>/dev/null)" = up ] && return 0
+	for _ in $(seq 50); do
+		# (not /sys/class/net: the sandbox's /sys is the host's)
+		ip -o link show dev "$ifname" 2>/dev/null | grep -q ' state UP ' && return 0
 		sleep 0.1
 	done
 	echo "sandbox-lib: sandbox_peer_mend: $ifname is not up" >&2
@@ -328,19 +329,19 @@ sandbox_peer_mend() {
 # the underlay and the network namespace. B's folder (its log) stays.
 sandbox_peer_down() {
 	local name=${1:?usage: sandbox_peer_down NAME}
-	local dir=/run/vlab-sandbox/peer-$name outer i
-	outer=$(cat "$dir/outer.pid" 2>/dev/null)
+	local dir=/run/vlab-sandbox/peer-$name outer _
+	outer=$(cat "$dir/outer.pid" 2>/dev/null || true)
 	if [ -n "$outer" ] && _sandbox_alive "$outer"; then
 		kill -TERM "$outer" 2>/dev/null
 		# (sandbox.sh gives its domains 30 s before it SIGKILLs)
-		for i in $(seq 400); do
+		for _ in $(seq 400); do
 			_sandbox_alive "$outer" || break
 			sleep 0.1
 		done
 		_sandbox_alive "$outer" && kill -KILL "$outer" 2>/dev/null
 	fi
-	ip link del "$(cat "$dir/if" 2>/dev/null || echo "to-$name")" 2>/dev/null
-	ip netns del "$name" 2>/dev/null
+	ip link del "$(cat "$dir/if" 2>/dev/null || echo "to-$name")" 2>/dev/null || true
+	ip netns del "$name" 2>/dev/null || true
 	rm -f "$dir/pid" "$dir/outer.pid"
 	if [ "${SANDBOX_PEER_NAME:-}" = "$name" ]; then
 		unset SANDBOX_PEER_NAME SANDBOX_PEER_IP SANDBOX_PEER_LOCAL_IP SANDBOX_PEER_KEY \

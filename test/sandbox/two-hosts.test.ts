@@ -96,14 +96,28 @@ ping -c 2 -W 2 10.200.0.2 >/dev/null && echo VXLAN_A_TO_B=ok
 S "$B" ping -c 2 -W 2 10.200.0.1 >/dev/null && echo VXLAN_B_TO_A=ok
 ip link del vx100
 
-sandbox_peer_down hostb && echo DOWN=ok
+# A guest on B (kernel + initramfs of the tiny image, no disk, no NIC): sandbox_peer_down
+# destroys it before B's PID namespace ends, as the sandbox's own exit does.
+for f in vmlinuz initrd.img; do nsenter -t "$SANDBOX_PEER_PID" -m -- cp "$1/vm-images/tiny/$f" "/var/lib/vlab/$f"; done
+S "$B" 'cat >/run/tbg.xml <<EOF
+<domain type="qemu"><name>tbg</name><memory unit="MiB">128</memory>
+<os><type arch="x86_64">hvm</type><kernel>/var/lib/vlab/vmlinuz</kernel><initrd>/var/lib/vlab/initrd.img</initrd><cmdline>console=ttyS0</cmdline></os>
+<devices><serial type="pty"/></devices></domain>
+EOF
+virsh -q -c qemu:///system create /run/tbg.xml >/dev/null && virsh -c qemu:///system domstate tbg' | grep -qx running && echo GUEST=running
+q=$(pgrep -x qemu-system-x86 | head -n 1)
+sandbox_peer_down hostb >"$d/down.out" 2>&1 &
+down=$!
+# (Q: the guest's qemu runs, B: B's PID 1 runs)
+while kill -0 "$down" 2>/dev/null; do echo "$([ -e "/proc/$q" ] && echo Q)$([ -e "/proc/$SANDBOX_PEER_PID" ] && echo B)"; sleep 0.02; done | uniq | paste -sd, - | sed 's/^/DOWN_SEQ=/'
+wait "$down" && echo DOWN=ok
 echo "AFTER_DOWN=$(ip netns list | grep -c hostb),$(ip -br link | grep -c to-hostb)"
 `;
 
 type Sandbox = ResultPromise<{ reject: false; timeout: number; forceKillAfterDelay: false; stdin: 'pipe' }>;
 
 function start(script: string): Sandbox {
-  return execa('bash', [SANDBOX, '--', 'bash', '-c', script], { reject: false, timeout: 300_000, forceKillAfterDelay: false, stdin: 'pipe' });
+  return execa('bash', [SANDBOX, '--', 'bash', '-c', script, 'two-hosts', REPO], { reject: false, timeout: 300_000, forceKillAfterDelay: false, stdin: 'pipe' });
 }
 
 /** Resolves with the KEY=value lines printed so far once the script printed READY. */
@@ -158,7 +172,7 @@ function loginRecords(): string {
     .join('\n');
 }
 
-test('two hosts: B has its own namespaces and libvirtd over ssh, a VXLAN joins them, cut/mend work, nothing is left', { skip, timeout: 300_000 }, async () => {
+test('two hosts: B has its own namespaces and libvirtd over ssh, a VXLAN joins them, cut/mend work, nothing is left', { skip, timeout: 300_000 }, async (t) => {
   const before = (await hostSnapshot()).text;
   const records = loginRecords();
   const sub = start(CHECKS);
@@ -166,6 +180,7 @@ test('two hosts: B has its own namespaces and libvirtd over ssh, a VXLAN joins t
   const bns = up.get('B_PIDNS')!;
   const ans = up.get('A_PIDNS')!;
   assert.match(up.get('PEER_UP') ?? '', /^ok /);
+  t.diagnostic(`sandbox_peer_up took ${up.get('PEER_UP')!.slice(3)} s`);
   assert.notEqual(bns, ans, "B's PID namespace is not A's");
   assert.ok((await pidsInNamespace(bns)).length > 0, "the real host sees B's processes while it runs");
   for (const comm of ['sshd', 'libvirtd', 'virtlogd']) assert.ok(up.get('B_COMMS')!.split(',').includes(comm), `${comm} runs in B: ${up.get('B_COMMS')}`);
@@ -229,6 +244,8 @@ test('two hosts: B has its own namespaces and libvirtd over ssh, a VXLAN joins t
   assert.equal(v.get('VXLAN_A_TO_B'), 'ok');
   assert.equal(v.get('VXLAN_B_TO_A'), 'ok');
 
+  assert.equal(v.get('GUEST'), 'running', 'a guest runs on B');
+  assert.match(v.get('DOWN_SEQ') ?? '', /^QB,B(,|$)/, "sandbox_peer_down: the guest's qemu ended while B still ran (destroyed, not killed with B)");
   assert.equal(v.get('DOWN'), 'ok');
   assert.equal(v.get('AFTER_DOWN'), '0,0', 'sandbox_peer_down removed the netns and the veth');
 
