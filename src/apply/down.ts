@@ -98,12 +98,18 @@ export async function applyDown(host: Host, store: StateStore, state: LabState, 
     }
     return ok;
   };
+  // A lab snapshot spans hosts: it goes before any host's domains are undefined (host is routed per domain).
+  const spanning = remote.length ? entries.filter((e) => !e.host && e.kind === 'snapshot') : [];
+  if (spanning.length && !(await undoOn(host, spanning, ''))) {
+    opts.progress.fail(`${report.failed.length} object${report.failed.length === 1 ? '' : 's'} could not be removed`);
+    return report;
+  }
   await Promise.all([
     (async () => {
       if (
         (await undoOn(
           host,
-          entries.filter((e) => !e.host),
+          entries.filter((e) => !e.host && !spanning.includes(e)),
           '',
         )) &&
         !host.dryRun

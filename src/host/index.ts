@@ -131,7 +131,8 @@ export function createHost(opts: CreateHostOptions = {}): Host {
     console: new VirshConsoles(runner.interactive, libvirt.uri),
     dryRun: runner.dryRun,
     ...(connectUri ? { connectUri } : {}),
-    remote: (h) => createRemoteHost(runner, { target: { name: h.name, ...h.ssh!, user: h.ssh?.user ?? 'root' }, libvirtUri: h.libvirtUri, controlDir: defaultControlDir() }, verbose),
+    remote: (h) =>
+      createRemoteHost(runner, { target: { name: h.name, ...h.ssh!, user: h.ssh?.user ?? 'root' }, libvirtUri: h.libvirtUri, controlDir: defaultControlDir() }, verbose),
     labExec: (keys) => new LabExec(agent, keys, (targets) => new SshExec(run, targets)),
   };
 }

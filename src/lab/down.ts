@@ -34,7 +34,8 @@ export async function labDown(req: DownRequest): Promise<DownOutcome> {
   // Another lab that is up and needs ip_forward keeps it on.
   const forwardingNeededElsewhere = readLabSummaries(req.root, req.lab).some((s) => s.needsForwarding);
   const hosts = labHosts(state.spec, req.host);
-  const report = await applyDown(req.host, store, state, {
+  // The routed host: this machine's, with each domain's libvirt on its host (a snapshot entry spans hosts).
+  const report = await applyDown(hosts.routed, store, state, {
     progress: eventProgress(req.onEvent),
     forwardingNeededElsewhere,
     ...(Object.keys(hosts.remotes).length ? { hostOf: (name: string) => hosts.of(name) } : {}),

@@ -3,6 +3,8 @@
  * machine's Host (same dry-run and trace), and the routed Host the per-guest flows use.
  */
 import type { Host } from '../host/index.js';
+import { gatherFacts, gatherRemoteFacts, type GatherOptions } from '../host/facts.js';
+import type { HostFacts } from '../plan/facts.js';
 import { routedHost, type Placement } from '../host/routed-host.js';
 import { domainName } from '../render/domain-xml.js';
 import type { Lab } from '../spec/types.js';
@@ -47,4 +49,10 @@ export function requireSingleHost(lab: Lab, what: string): void {
       `${what} of a multi-host lab is not supported yet (lab '${lab.name}' runs on ${lab.hosts.map((h) => h.name).join(', ')})`,
       'run `vlab down` then `vlab up` to start over',
     );
+}
+
+/** The facts of this machine and, for a multi-host lab, of each remote host (read over SSH, in parallel). */
+export async function gatherLabFacts(lab: Lab, hosts: LabHosts, local: Host, root: string, opts: GatherOptions): Promise<HostFacts> {
+  const remote = Object.fromEntries(await Promise.all(Object.entries(hosts.remotes).map(async ([name, h]) => [name, await gatherRemoteFacts(lab, h, root)] as const)));
+  return gatherFacts(lab, local, root, { ...opts, ...(Object.keys(remote).length ? { remote } : {}) });
 }

@@ -1,6 +1,6 @@
 /** `plan`: the facts of the host, read-only, and the pure planner's plan for the lab. */
 import type { Host } from '../host/index.js';
-import { gatherFacts } from '../host/facts.js';
+import { gatherLabFacts, labHosts } from './lab-hosts.js';
 import { planLab, type PlanOptions } from '../plan/planner.js';
 import type { Plan } from '../plan/types.js';
 import type { ImageInfo } from '../spec/types.js';
@@ -20,6 +20,7 @@ export interface PlanRequest extends PlanOptions {
 /** Gathers the facts and plans; changes nothing on the host. */
 export async function labPlan(req: PlanRequest): Promise<Plan> {
   const images = req.images ?? (await resolveLabImages(req.loaded, req.host));
-  const facts = await gatherFacts(req.loaded.lab, req.host, req.root, { images, ...(req.sshClient ? { sshClient: req.sshClient } : {}) });
+  const lab = req.loaded.lab;
+  const facts = await gatherLabFacts(lab, labHosts(lab, req.host), req.host, req.root, { images, ...(req.sshClient ? { sshClient: req.sshClient } : {}) });
   return planLab(req.loaded.lab, facts, { ...(req.allowSshUplink ? { allowSshUplink: true } : {}) });
 }

@@ -19,11 +19,15 @@ export interface NetworkStatus {
   nat: boolean;
   uplink: string | null;
   libvirtNetwork: 'active' | 'inactive' | 'missing';
+  /** Multi-host labs: the hosts its bridge exists on (present and active means on every one). */
+  hosts?: string[];
 }
 
 export interface GuestStatus {
   name: string;
   domain: string;
+  /** Multi-host labs: the host it runs on. */
+  host?: string;
   state: string;
   exec: string;
   addresses: string[];
@@ -44,21 +48,35 @@ export interface LabStatus {
 
 export async function labStatus(req: { lab: string; host: Host; root: string }): Promise<LabStatus> {
   const { state, store } = requireState(req.root, req.lab);
-  const host = labHosts(state.spec, req.host).routed;
+  const hosts = labHosts(state.spec, req.host);
+  const host = hosts.routed;
   const lab = state.spec;
-  const [links, addrs, lvNets] = await Promise.all([host.ip.listLinks(), host.ip.listAddresses(), host.libvirt.listNetworks()]);
+  // Each network as every host it lives on sees it (one host: this machine).
+  const names = lab.hosts?.map((h) => h.name) ?? [undefined];
+  const seen = new Map(
+    await Promise.all(
+      names.map(async (name) => {
+        const h = hosts.of(name);
+        const [links, addrs, lvNets] = await Promise.all([h.ip.listLinks(), h.ip.listAddresses(), h.libvirt.listNetworks()]);
+        return [name, { links, addrs, lvNets }] as const;
+      }),
+    ),
+  );
   const networks = lab.networks.map((n): NetworkStatus => {
-    const lv = lvNets.find((x) => x.name === libvirtNetworkName(lab, n));
+    const on = (n.hosts ?? [undefined]).map((name) => seen.get(name)!);
+    const gw = seen.get(n.gatewayHost) ?? on[0]!;
+    const lvs = on.map((x) => x.lvNets.find((v) => v.name === libvirtNetworkName(lab, n)));
     return {
       name: n.name,
       bridge: n.bridge,
-      bridgePresent: links.some((l) => l.name === n.bridge),
+      bridgePresent: on.every((x) => x.links.some((l) => l.name === n.bridge)),
       cidr: n.cidr ?? null,
       gateway: n.gateway ?? null,
-      gatewayPresent: !n.gateway || addrs.some((a) => a.ifname === n.bridge && a.cidr.startsWith(`${n.gateway}/`)),
+      gatewayPresent: !n.gateway || gw.addrs.some((a) => a.ifname === n.bridge && a.cidr.startsWith(`${n.gateway}/`)),
       nat: n.nat,
       uplink: n.uplink ?? null,
-      libvirtNetwork: lv ? (lv.active ? 'active' : 'inactive') : 'missing',
+      libvirtNetwork: lvs.every((v) => v?.active) ? 'active' : lvs.some((v) => !v) ? 'missing' : 'inactive',
+      ...(n.hosts ? { hosts: n.hosts } : {}),
     };
   });
   const exec = host.labExec(sshKeysOf(state.entries));
@@ -71,7 +89,15 @@ export async function labStatus(req: { lab: string; host: Host; root: string }):
         const r = await exec.exec(dom, ['/bin/sh', '-c', 'ip -o link; ip -o -4 addr'], { timeoutMs: 5000 }).catch(() => undefined);
         if (r?.exitCode === 0) addresses = parseGuestNics(r.stdout).flatMap((n) => n.addresses.filter((a) => !a.startsWith('127.')));
       }
-      return { name: guest.name, domain: dom, state: st, exec: exec.transport(dom), addresses, console: consoleLogPath(store.paths, guest.name) };
+      return {
+        name: guest.name,
+        domain: dom,
+        ...(guest.host ? { host: guest.host } : {}),
+        state: st,
+        exec: exec.transport(dom),
+        addresses,
+        console: consoleLogPath(store.paths, guest.name),
+      };
     }),
   );
   return {

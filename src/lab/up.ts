@@ -8,8 +8,7 @@ import { planLab, type PlanOptions } from '../plan/planner.js';
 import { diffLab } from '../plan/diff.js';
 import { labPaths, type LabPaths } from '../plan/paths.js';
 import type { Action, Plan } from '../plan/types.js';
-import { gatherFacts, gatherRemoteFacts } from '../host/facts.js';
-import { labHosts } from './lab-hosts.js';
+import { gatherLabFacts, labHosts } from './lab-hosts.js';
 import type { Host } from '../host/index.js';
 import { HostError, UsageError } from '../errors.js';
 import { acquireLock } from '../state/lock.js';
@@ -73,12 +72,7 @@ export async function labUp(req: UpRequest): Promise<UpOutcome> {
   progress.phase('Reading the host');
   const images = req.images ?? (await resolveLabImages(req.loaded, req.host));
   const hosts = labHosts(lab, req.host);
-  const remote = Object.fromEntries(await Promise.all(Object.entries(hosts.remotes).map(async ([name, h]) => [name, await gatherRemoteFacts(lab, h, req.root)] as const)));
-  const facts = await gatherFacts(lab, req.host, req.root, {
-    images,
-    ...(req.sshClient ? { sshClient: req.sshClient } : {}),
-    ...(Object.keys(remote).length ? { remote } : {}),
-  });
+  const facts = await gatherLabFacts(lab, hosts, req.host, req.root, { images, ...(req.sshClient ? { sshClient: req.sshClient } : {}) });
   const plan = await planLab(lab, facts, { ...(req.allowSshUplink ? { allowSshUplink: true } : {}) });
   progress.succeed();
   if (plan.conflicts.length) {
