@@ -11,6 +11,7 @@ import type { Libvirt } from './libvirt/index.js';
 import { AgentExec } from './agent-exec.js';
 import { LabExec } from './lab-exec.js';
 import type { GuestExec } from './guest-exec.types.js';
+import { HostUnreachableError } from '../errors.js';
 
 export interface Placement {
   /** The remote hosts by name (hosts of the lab that are this machine are not in it). */
@@ -49,7 +50,18 @@ export function routedHost(controller: Host, p: Placement): Host {
     (libvirt as unknown as Record<string, unknown>)[m] = (domain: string, ...rest: unknown[]) =>
       (domainOf(domain).libvirt[m] as (d: string, ...r: unknown[]) => unknown).call(domainOf(domain).libvirt, domain, ...rest);
   }
-  libvirt.listDomains = async () => (await Promise.all([controller, ...Object.values(p.hosts)].map((h) => h.libvirt.listDomains()))).flat();
+  // Every host's domains; a host that cannot be reached shows none (its own flows report it).
+  libvirt.listDomains = async () =>
+    (
+      await Promise.all(
+        [controller, ...Object.values(p.hosts)].map((h) =>
+          h.libvirt.listDomains().catch((e: unknown) => {
+            if (h !== controller && e instanceof HostUnreachableError) return [];
+            throw e;
+          }),
+        ),
+      )
+    ).flat();
   const agent = new AgentExec(libvirt);
   const viaOf = (domain: string) => of(p.sshVia[domain]);
   return {

@@ -20,11 +20,13 @@ export function parseSshUri(uri: string, dir: string): { ssh: LabSshTarget; libv
   const [, user, host, port, mode, query] = m;
   const params = new URLSearchParams(query ?? '');
   const keyfile = params.get('keyfile');
+  const knownHosts = params.get('known_hosts');
   const ssh: LabSshTarget = {
     host: host!.replace(/^\[|\]$/g, ''),
     ...(user ? { user: decodeURIComponent(user) } : {}),
     ...(port ? { port: Number(port) } : {}),
     ...(keyfile ? { identity: path.resolve(dir, keyfile) } : {}),
+    ...(knownHosts ? { knownHosts: path.resolve(dir, knownHosts) } : {}),
   };
   return { ssh, libvirtUri: `qemu:///${mode}` };
 }

@@ -32,7 +32,7 @@ test(`${CLI_PATH} is up to date: every command and flag as the help shows it`, a
 test('the JSON Schema is valid JSON describing the lab file', () => {
   const schema = JSON.parse(rendered[SCHEMA_PATH]!) as { type: string; properties: Record<string, unknown>; required: string[] };
   assert.equal(schema.type, 'object');
-  assert.deepEqual(Object.keys(schema.properties), ['name', 'accel', 'networks', 'images', 'defaults', 'guests', 'verify', 'test']);
+  assert.deepEqual(Object.keys(schema.properties), ['name', 'accel', 'networks', 'images', 'defaults', 'hosts', 'vxlan', 'guests', 'verify', 'test']);
   for (const k of ['name', 'networks', 'guests']) assert.ok(schema.required.includes(k), `${k} is required`);
 });
 
@@ -41,7 +41,7 @@ test('the reference documents every key of the schema', () => {
   const sections = schemaSections();
   assert.deepEqual(
     sections.map((s) => s.path),
-    ['', 'networks.<name>', 'defaults', 'guests.<name>', 'guests.<name>.interfaces[]', 'verify', 'verify.checks[]', 'test'],
+    ['', 'networks.<name>', 'defaults', 'vxlan', 'guests.<name>', 'guests.<name>.interfaces[]', 'verify', 'verify.checks[]', 'test'],
   );
   for (const s of sections) for (const k of s.keys) assert.ok(md.includes(`| \`${k.key}\` |`), `${s.path || 'top level'}.${k.key} missing`);
   const memory = sections.find((s) => s.path === 'guests.<name>')!.keys.find((k) => k.key === 'memory')!;

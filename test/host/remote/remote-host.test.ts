@@ -91,5 +91,6 @@ test('createHost({ remote }): guests on the host are reached through it (ProxyCo
 
 test('createHost without remote stays local: local URIs only, where is local', () => {
   assert.equal(createHost({ dryRun: true }).where, 'local');
-  assert.throws(() => createHost({ uri: 'qemu+ssh://hv2/system' }), /names another host/);
+  assert.throws(() => createHost({ uri: 'qemu+tcp://hv2/system' }), /names another host/);
+  assert.equal(createHost({ uri: 'qemu+ssh://hv2/system' }).connectUri, 'qemu+ssh://hv2/system', 'qemu+ssh: the lab goes to that host');
 });
