@@ -48,6 +48,8 @@ export interface DownOptions {
   forwardingNeededElsewhere: boolean;
   /** Multi-host labs: the Host of a journal entry's `host` (absent: every entry is this machine's). */
   hostOf?: (name: string) => Host;
+  /** Multi-host labs: this machine alone (`host` is then routed per domain), for the sweep of what is tagged here. */
+  controller?: Host;
 }
 
 /**
@@ -115,7 +117,8 @@ export async function applyDown(host: Host, store: StateStore, state: LabState, 
         !host.dryRun
       ) {
         try {
-          report.undone.push(...(await sweepOwned(host, state.lab)));
+          // This machine's tagged leftovers only: the other hosts sweep their own (in parallel with this).
+          report.undone.push(...(await sweepOwned(opts.controller ?? host, state.lab)));
         } catch (err) {
           report.failed.push({ id: 'sweep', error: (err as Error).message });
         }

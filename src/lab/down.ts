@@ -38,7 +38,7 @@ export async function labDown(req: DownRequest): Promise<DownOutcome> {
   const report = await applyDown(hosts.routed, store, state, {
     progress: eventProgress(req.onEvent),
     forwardingNeededElsewhere,
-    ...(Object.keys(hosts.remotes).length ? { hostOf: (name: string) => hosts.of(name) } : {}),
+    ...(Object.keys(hosts.remotes).length ? { hostOf: (name: string) => hosts.of(name), controller: req.host } : {}),
   });
   return { lab: req.lab, wasUp: true, ...report };
 }

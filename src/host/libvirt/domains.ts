@@ -99,7 +99,11 @@ export class Domains implements DomainCalls {
         const facts = await Promise.all(
           parseNameList(all.stdout).map(async (name): Promise<LibvirtObjectFact | undefined> => {
             const r = await virsh(this.run, this.uri, ['dumpxml', name], { readOnly: true, allowFailure: true });
-            if (r.exitCode !== 0) return isNotFound(r.stderr) ? undefined : { name, active: activeSet.has(name) };
+            // Gone meanwhile: not a domain any more. Any other failure is one: an owner-less answer would read as "not vlab's".
+            if (r.exitCode !== 0) {
+              if (isNotFound(r.stderr)) return undefined;
+              throw new CommandError(r.argv, r.exitCode, r.stderr, `listing domains: could not read ${name}'s definition`);
+            }
             const owner = await ownerOf(r.stdout);
             return { name, active: activeSet.has(name), ...(owner !== undefined ? { owner } : {}) };
           }),

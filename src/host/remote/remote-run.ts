@@ -6,6 +6,7 @@
  * failure (exit 255 with ssh's message) is a HostUnreachableError, never the command's failure.
  */
 import { CommandError, HostError, HostUnreachableError } from '../../errors.js';
+import pLimit from 'p-limit';
 import { commandLine } from '../command-line.js';
 import type { RunFn, RunOptions, RunResult, RunSyncFn } from '../run.js';
 import { isSshFailure, sshReason } from '../ssh-exec.js';
@@ -65,14 +66,21 @@ function controlFolder(controlDir: string): () => void {
  */
 export function remoteRun(local: RunFn, t: SshTarget, controlDir: string): RunFn {
   const prepare = controlFolder(controlDir);
-  return async (argv: string[], opts: RunOptions = {}): Promise<RunResult> => {
-    const cmd = remoteArgv(t, controlDir, argv, opts.env);
-    prepare();
-    const r = await local(cmd, localOptions(t, opts)).catch((e: unknown) => translate(t, e));
-    checkReached(t, r);
-    return r;
-  };
+  // One shared connection carries every command: sshd refuses sessions beyond MaxSessions (10 by
+  // default), so at most MAX_SESSIONS commands run on a host at once; the rest wait their turn.
+  const limit = pLimit(MAX_SESSIONS);
+  return (argv: string[], opts: RunOptions = {}): Promise<RunResult> =>
+    limit(async () => {
+      const cmd = remoteArgv(t, controlDir, argv, opts.env);
+      prepare();
+      const r = await local(cmd, localOptions(t, opts)).catch((e: unknown) => translate(t, e));
+      checkReached(t, r);
+      return r;
+    });
 }
+
+/** Commands in flight on one host at once, below OpenSSH's default MaxSessions of 10 (the master holds none). */
+export const MAX_SESSIONS = 6;
 
 /** remoteRun, synchronously, over the controller's runSync() (for the files port of the host). */
 export function remoteRunSync(local: RunSyncFn, t: SshTarget, controlDir: string): RunSyncFn {
