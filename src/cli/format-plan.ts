@@ -11,6 +11,7 @@ export function planToJson(plan: Plan): unknown {
     actions: plan.actions.map((a) => ({
       id: a.id,
       kind: a.kind,
+      ...(a.host ? { host: a.host } : {}),
       target: a.target,
       description: a.description,
       dependsOn: a.dependsOn,
@@ -41,7 +42,9 @@ export function formatPlan(plan: Plan, opts: PlanText): string {
     for (const id of wave) {
       const a = plan.actions.find((x) => x.id === id)!;
       n++;
-      lines.push(`  ${a.satisfied ? '=' : '+'} ${String(n).padStart(2)}. ${a.description}${a.satisfied ? '  (already in place)' : ''}`);
+      // Multi-host labs: an action on a remote host says which (the others are this machine's).
+      const where = a.host && !a.description.startsWith('on host ') ? `on host ${a.host}: ` : '';
+      lines.push(`  ${a.satisfied ? '=' : '+'} ${String(n).padStart(2)}. ${where}${a.description}${a.satisfied ? '  (already in place)' : ''}`);
       if (opts.verbose) {
         const d = a.details;
         if (d.kind === 'guest.config')

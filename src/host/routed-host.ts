@@ -72,10 +72,13 @@ export function routedHost(controller: Host, p: Placement): Host {
       ...controller.console,
       attach: (domain: string, ...rest: unknown[]) => (domainOf(domain).console.attach as (d: string, ...r: unknown[]) => Promise<number>)(domain, ...rest),
     } as Host['console'],
-    labExec: (keys) =>
-      new LabExec(agent, keys, (): GuestExec => ({
+    labExec: (keys) => {
+      const exec = new LabExec(agent, keys, (): GuestExec => ({
         exec: (domain, argv, opts) => viaOf(domain).labExec(keys).exec(domain, argv, opts),
         ping: (domain, timeoutMs) => viaOf(domain).labExec(keys).ping(domain, timeoutMs),
-      })),
+      }));
+      // `vlab ssh`: the target as the host SSH goes through sees it (its ProxyCommand, if any).
+      return Object.assign(exec, { sshTarget: (domain: string) => viaOf(domain).labExec(keys).sshTarget(domain) });
+    },
   };
 }

@@ -7,7 +7,7 @@ import { gatherFacts, gatherRemoteFacts, type GatherOptions } from '../host/fact
 import type { HostFacts } from '../plan/facts.js';
 import { routedHost, type Placement } from '../host/routed-host.js';
 import { domainName } from '../render/domain-xml.js';
-import type { Lab } from '../spec/types.js';
+import type { Lab, LabHost } from '../spec/types.js';
 import { BugError, UsageError } from '../errors.js';
 
 export interface LabHosts {
@@ -34,9 +34,7 @@ export function labHosts(lab: Lab, local: Host): LabHosts {
     const dom = domainName(lab, g);
     const on = remote(g.host);
     if (on) placement.domainHost[dom] = on;
-    // SSH uses the guest's static address on a network with a gateway: through that gateway's host.
-    const nic = g.interfaces.find((i) => i.address && lab.networks.find((n) => n.name === i.network)?.gateway);
-    const via = remote(lab.networks.find((n) => n.name === nic?.network)?.gatewayHost);
+    const via = remote(sshVia(lab, g.name)?.name);
     if (via) placement.sshVia[dom] = via;
   }
   return { of: (name) => (name ? (remotes[name] ?? local) : local), routed: routedHost(local, placement), remotes };
@@ -55,4 +53,13 @@ export function requireSingleHost(lab: Lab, what: string): void {
 export async function gatherLabFacts(lab: Lab, hosts: LabHosts, local: Host, root: string, opts: GatherOptions): Promise<HostFacts> {
   const remote = Object.fromEntries(await Promise.all(Object.entries(hosts.remotes).map(async ([name, h]) => [name, await gatherRemoteFacts(lab, h, root)] as const)));
   return gatherFacts(lab, local, root, { ...opts, ...(Object.keys(remote).length ? { remote } : {}) });
+}
+
+/** The remote host SSH to a guest goes through: the gateway host of the network its SSH address is on (undefined: none, or this machine). */
+export function sshVia(lab: Lab, guest: string): LabHost | undefined {
+  const g = lab.guests.find((x) => x.name === guest);
+  const nic = g?.interfaces.find((i) => i.address && lab.networks.find((n) => n.name === i.network)?.gateway);
+  const name = lab.networks.find((n) => n.name === nic?.network)?.gatewayHost;
+  const h = lab.hosts?.find((x) => x.name === name);
+  return h && !h.local ? h : undefined;
 }

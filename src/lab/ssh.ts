@@ -3,12 +3,14 @@
  * own key and their pinned host keys (docs/guest-exec.md). Prints nothing: the session runs on
  * the terminal through the host's sshSession port.
  */
-import { labHosts } from './lab-hosts.js';
 import type { Host } from '../host/index.js';
 import { sshKeysOf } from '../host/lab-exec.js';
 import { pinnedOptions, type SshTarget } from '../host/ssh-exec.js';
 import { HostError } from '../errors.js';
 import { requireState } from './state.js';
+import { labHosts, sshVia } from './lab-hosts.js';
+import { proxyThrough } from '../host/remote/remote-host.js';
+import { defaultControlDir } from '../host/remote/ssh-target.js';
 import { guestOf } from './guest-of.js';
 
 export interface SshRequest {
@@ -60,8 +62,14 @@ export function labSshConfig(req: { lab: string; root: string }): SshConfigEntry
   const { state } = requireState(req.root, req.lab);
   const keys = sshKeysOf(state.entries);
   if (!keys) return [];
+  const lab = state.spec;
   return keys.guests.map((g) => {
     const t: SshTarget = { address: g.address, clientKey: keys.clientKey, knownHosts: keys.knownHosts, alias: g.alias };
-    return { guest: g.guest, host: g.alias, hostName: g.address, user: 'root', port: 22, identityFile: keys.clientKey, options: pinnedOptions(t) };
+    // Multi-host labs: a guest whose SSH network has its gateway on a remote host is reached through that host.
+    const via = sshVia(lab, g.guest);
+    const proxy: [string, string][] = via?.ssh
+      ? [['ProxyCommand', proxyThrough({ name: via.name, ...via.ssh, user: via.ssh.user ?? 'root' }, defaultControlDir())[1]!.slice('ProxyCommand='.length)]]
+      : [];
+    return { guest: g.guest, host: g.alias, hostName: g.address, user: 'root', port: 22, identityFile: keys.clientKey, options: [...pinnedOptions(t), ...proxy] };
   });
 }

@@ -158,3 +158,12 @@ test('the conflicting host: every conflict is reported with a fix', async () => 
   assert.match(text, /vlab-seed-web/);
   for (const c of p.conflicts) assert.ok(c.hint.length > 0, `${c.kind} has no hint`);
 });
+
+test('the two-host example (examples/two-hosts.yaml) on two empty hosts: goldens', async () => {
+  const duo = parseLab(readFileSync(new URL('../../examples/two-hosts.yaml', import.meta.url), 'utf8'), '/labs/two-hosts.yaml');
+  const facts = { ...emptyHost(template), stateDir: '/var/lib/vlab/duo', vxlanLoaded: true, hosts: { b: { ...emptyHost(template), stateDir: '/var/lib/vlab/duo', images: {}, vxlanLoaded: false } } };
+  const p = await planLab(duo, facts);
+  assert.deepEqual(p.conflicts, []);
+  assertGolden('plan/two-hosts-empty.txt', formatPlan(p, { verbose: true }) + '\n');
+  assertGolden('plan/two-hosts-empty.json', JSON.stringify(planToJson(p), null, 2) + '\n');
+});
