@@ -2,9 +2,9 @@
  * Steps that bring guests of an up lab back (snapshot restore, warm and cold reset): timed
  * phases, the host side repaired first as `up` would make it, and readiness confirmed again.
  */
+import { gatherLabFacts, labHosts } from './lab-hosts.js';
 import type { Host } from '../host/index.js';
 import { sshKeysOf } from '../host/lab-exec.js';
-import { gatherFacts } from '../host/facts.js';
 import { planLab } from '../plan/planner.js';
 import type { Action, Plan } from '../plan/types.js';
 import { consoleLogPath } from '../plan/paths.js';
@@ -54,7 +54,8 @@ export interface RepairContext {
 /** Makes again what the lab's host side lacks (bridge, addresses, rules, forwarding, networks); returns the lab's plan and what was repaired. */
 export async function repairHostSide(ctx: RepairContext): Promise<{ plan: Plan; repaired: string[] }> {
   const lab = ctx.state.spec;
-  const facts = await gatherFacts(lab, ctx.host, ctx.root, {});
+  const hosts = labHosts(lab, ctx.host);
+  const facts = await gatherLabFacts(lab, hosts, ctx.host, ctx.root, {});
   const full = await planLab(lab, facts);
   const plan = hostSideRepair({ ...full, actions: full.actions.map((a) => (ctx.alsoDone?.(a) ? { ...a, satisfied: true } : a)) });
   const todo = plan.actions.filter((a) => !a.satisfied && a.kind !== 'domain.start' && a.kind !== 'guest.ready');
@@ -62,7 +63,17 @@ export async function repairHostSide(ctx: RepairContext): Promise<{ plan: Plan; 
     const repairPlan = { ...plan, actions: plan.actions.map((a) => (todo.includes(a) ? a : { ...a, satisfied: true })) };
     await ctx.timed(
       'Repairing the host side',
-      () => applyUp({ lab, plan: repairPlan, host: ctx.host, store: ctx.store, state: ctx.state, progress: quiet(ctx.progress), readyTimeoutSec: ctx.readyTimeoutSec }),
+      () =>
+        applyUp({
+          lab,
+          plan: repairPlan,
+          host: hosts.routed,
+          ...(Object.keys(hosts.remotes).length ? { hostOf: (name: string | undefined) => hosts.of(name) } : {}),
+          store: ctx.store,
+          state: ctx.state,
+          progress: quiet(ctx.progress),
+          readyTimeoutSec: ctx.readyTimeoutSec,
+        }),
       () => `${todo.length} change${todo.length === 1 ? '' : 's'}`,
     );
   }

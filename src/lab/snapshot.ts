@@ -3,7 +3,7 @@
  * snapshots. Each is a journal entry (so `down` removes it) over one internal qcow2 snapshot per
  * guest, memory included, inside its overlay: the base image is never written. Prints nothing.
  */
-import { labHosts, requireSingleHost } from './lab-hosts.js';
+import { labHosts } from './lab-hosts.js';
 import type { Host } from '../host/index.js';
 import type { SnapshotGuest } from '../plan/types.js';
 import { configuredPath, overlayPath } from '../plan/paths.js';
@@ -156,7 +156,6 @@ export interface SnapshotRestored {
 /** Brings guests back, running, in the state of snapshot `name`: host side repaired first, clocks set, readiness confirmed. */
 export async function labSnapshotRestore(req: RestoreSnapshotRequest): Promise<SnapshotRestored> {
   const { store, state } = requireState(req.root, req.lab);
-  requireSingleHost(state.spec, 'snapshot restore (and reset)');
   acquireLock(store.paths.lock, req.lab);
   const found = findSnapshot(state, req.name);
   if (!found) {
@@ -190,21 +189,28 @@ export async function labSnapshotRestore(req: RestoreSnapshotRequest): Promise<S
   // 1. The host side, as `up` would make it (from the lab as recorded).
   const { plan, repaired } = await repairHostSide({ host: req.host, root: req.root, store, state, progress, timed, readyTimeoutSec: req.readyTimeoutSec });
   // 2. Guests back in the saved state (no reboot), all at once; then taps, clocks, readiness.
+  // (Multi-host labs: each guest on its host, through the routed host; taps on each host.)
+  const hosts = labHosts(lab, req.host);
+  const host = hosts.routed;
   await timed(
     `Restoring snapshot ${req.name}`,
-    () => revertGuests(req.host, req.name, chosen),
+    () => revertGuests(host, req.name, chosen),
     () => chosen.map((g) => g.guest).join(', '),
   );
-  const reattached = await reattachTaps(req.host, lab);
+  const reattached = (
+    await Promise.all(
+      (lab.hosts?.map((h) => h.name) ?? [undefined]).map((name) => reattachTaps(hosts.of(name), lab.hosts ? { ...lab, guests: lab.guests.filter((g) => g.host === name) } : lab)),
+    )
+  ).flat();
   const clocks: Record<string, string> = {};
   const ready = await timed(
     'Guests ready',
     () =>
-      confirmReady(req.host, store, state, plan, chosen, {
+      confirmReady(host, store, state, plan, chosen, {
         timeoutSec: req.readyTimeoutSec,
         progress,
         before: async (exec, g) => {
-          clocks[g.guest] = await setGuestClock(req.host, exec, g.domain).catch((e: Error) => `not set: ${e.message}`);
+          clocks[g.guest] = await setGuestClock(host, exec, g.domain).catch((e: Error) => `not set: ${e.message}`);
         },
       }),
     (r) => `${r.length} guest${r.length === 1 ? '' : 's'}`,

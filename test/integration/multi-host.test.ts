@@ -70,7 +70,7 @@ after(async () => {
   if (!skip) await sh('sandbox_peer_down hostb');
 });
 
-test('a lab across two hosts: up, verify across the VXLAN and through NAT on A, status, down leaves both hosts as before', { skip, timeout: 600_000 }, async () => {
+test('a lab across two hosts: up, verify across the VXLAN and through NAT on A, exec, reset, status, down leaves both hosts as before', { skip, timeout: 600_000 }, async () => {
   const a0 = await snapshot();
   const b0 = await snapshotB();
   const plan = await vlab(['plan', '-f', LAB]);
@@ -97,6 +97,13 @@ test('a lab across two hosts: up, verify across the VXLAN and through NAT on A, 
   const exec = await vlab(['exec', '-f', LAB, 'g3', '--', 'hostname']);
   assert.equal(exec.exitCode, 0, exec.stderr);
   assert.match(exec.stdout, /g3/);
+  // reset: the guests on both hosts back at the `ready` checkpoint (a file made in g2, on B, is gone).
+  const mark = await vlab(['exec', '-f', LAB, 'g2', '--', 'touch', '/root/vlab-marker']);
+  assert.equal(mark.exitCode, 0, mark.stderr);
+  const reset = await vlab(['reset', '-f', LAB]);
+  assert.equal(reset.exitCode, 0, reset.stdout + reset.stderr);
+  const gone = await vlab(['exec', '-f', LAB, 'g2', '--', 'test', '-e', '/root/vlab-marker']);
+  assert.notEqual(gone.exitCode, 0, 'the marker is gone after reset');
   const status = await vlab(['status', '-f', LAB, '--json']);
   assert.equal(status.exitCode, 0, status.stderr);
   const st = JSON.parse(status.stdout) as { hostSideInPlace: boolean; guests: { name: string; host?: string; state: string }[] };
