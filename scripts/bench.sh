@@ -9,6 +9,8 @@
 #   BENCH_DEBIAN=1        also a 2-guest Debian lab (DEBIAN_OUT, BENCH_DEBIAN_VARIANT=networkd)
 #   BENCH_DEFINE_BEFORE=1 first, `virsh define` in a sandbox WITHOUT the private /dev/kvm node
 #   BENCH_VERIFY=1        also scripts/bench-verify.ts (vlab verify against one exec per ping)
+#   BENCH_MULTI=1         also scripts/bench-multi-host.ts (the two-host example lab across two
+#                         hosts of the test bed against the same lab on one host; BENCH_MULTI_ROUNDS=3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" = 0 ] || { echo "bench: run as root (it uses a private libvirtd in a sandbox)" >&2; exit 2; }
@@ -23,4 +25,7 @@ fi
 bash scripts/sandbox.sh -- node --import tsx scripts/bench.ts
 if [ "${BENCH_VERIFY:-0}" = 1 ]; then
 	bash scripts/sandbox.sh -- bash -c 'source scripts/sandbox-lib.sh && sandbox_outside_up && node --import tsx scripts/bench-verify.ts 2,4 agent,ssh'
+fi
+if [ "${BENCH_MULTI:-0}" = 1 ]; then
+	bash scripts/sandbox.sh -- bash -c 'source sandbox/sandbox-lib.sh && sandbox_peer_up >/dev/null && node --import tsx scripts/bench-multi-host.ts "${BENCH_MULTI_ROUNDS:-3}"'
 fi

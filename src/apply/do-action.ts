@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Host } from '../host/index.js';
 import type { Action } from '../plan/types.js';
 import { BugError } from '../errors.js';
+import { isActiveState, ownerOf } from '../host/libvirt/parse.js';
 import { attachUplink } from './uplink.js';
 import { makeSshKeys } from './ssh-keys.js';
 import { makePersistFile } from './persist-entries.js';
@@ -64,9 +65,10 @@ export async function doAction(host: Host, action: Action, ctx: DoContext): Prom
       {
         // A domain of this lab already defined (an earlier `up` was killed while its define was
         // in flight): redefining without its UUID would fail, so remove it first. Never another's.
-        const existing = (await host.libvirt.listDomains()).find((x) => x.name === d.name);
-        if (existing?.owner === ctx.lab) {
-          if (existing.active) await host.libvirt.destroyDomain(d.name);
+        // (Its own state and definition: two calls, where listing every domain costs one per domain.)
+        const state = await host.libvirt.domainState(d.name);
+        if (state !== 'missing' && (await ownerOf(await host.libvirt.domainXml(d.name))) === ctx.lab) {
+          if (isActiveState(state)) await host.libvirt.destroyDomain(d.name);
           await host.libvirt.undefineDomain(d.name);
         }
       }

@@ -7,6 +7,7 @@ import { labTag } from '../plan/tags.js';
 import type { Host } from '../host/index.js';
 import type { JournalEntry } from '../state/store.js';
 import { HostError } from '../errors.js';
+import { ownerOf } from '../host/libvirt/parse.js';
 import { detachUplink } from './uplink.js';
 import { undoPersistAutostart, undoPersistFile } from './persist-entries.js';
 
@@ -20,6 +21,11 @@ export interface UndoContext {
   lastOfTable: (e: JournalEntry) => boolean;
 }
 
+/** The lab in a domain's owner tag, from its own definition (one call, where listing every domain costs one per domain). */
+async function domainOwner(host: Host, name: string): Promise<string | undefined> {
+  return ownerOf(await host.libvirt.domainXml(name));
+}
+
 /** Returns a line describing what was done (or skipped). Throws HostError when something could not be removed. */
 export async function undoEntry(host: Host, e: JournalEntry, ctx: UndoContext): Promise<string> {
   const d = e.details;
@@ -29,7 +35,7 @@ export async function undoEntry(host: Host, e: JournalEntry, ctx: UndoContext): 
     case 'domain.define': {
       const state = await host.libvirt.domainState(d.name);
       if (state === 'missing') return `domain ${d.name}: already gone`;
-      const owner = (await host.libvirt.listDomains()).find((x) => x.name === d.name)?.owner;
+      const owner = await domainOwner(host, d.name);
       if (owner !== ctx.lab)
         throw new HostError(`domain ${d.name} is not tagged as lab '${ctx.lab}''s (owner: ${owner ?? 'none'}); not removing it`, 'remove it by hand if you are sure it is stale');
       if (state === 'running' || state === 'paused') await host.libvirt.destroyDomain(d.name);
@@ -41,7 +47,7 @@ export async function undoEntry(host: Host, e: JournalEntry, ctx: UndoContext): 
       const gone: string[] = [];
       for (const g of d.guests) {
         if ((await host.libvirt.domainState(g.domain)) === 'missing') continue;
-        const owner = (await host.libvirt.listDomains()).find((x) => x.name === g.domain)?.owner;
+        const owner = await domainOwner(host, g.domain);
         if (owner !== ctx.lab)
           throw new HostError(
             `domain ${g.domain} is not tagged as lab '${ctx.lab}''s (owner: ${owner ?? 'none'}); not touching its snapshots`,
