@@ -12,10 +12,13 @@ export function nodeLines(n: TopologyNode): string[] {
       const gateway = n.gateway ? `${n.mode === 'uplink' ? 'router' : 'gateway'} ${n.gateway}` : undefined;
       const addressing = [n.cidr, gateway].filter(Boolean).join(', ');
       if (addressing) lines.push(addressing);
+      if (n.hosts && n.hosts.length > 1) lines.push(`VXLAN across ${n.hosts.join(', ')}${n.gatewayHost ? ` (gateway on ${n.gatewayHost})` : ''}`);
+      else if (n.hosts) lines.push(`on host ${n.hosts[0]}`);
       return lines;
     }
     case 'guest': {
       const lines = [n.name, `${n.image}, ${n.memory} MiB, ${n.vcpus} vCPU${n.vcpus === 1 ? '' : 's'}`];
+      if (n.host) lines.push(`on host ${n.host}`);
       if (n.state !== null) lines.push(n.state);
       return lines;
     }

@@ -26,6 +26,9 @@ export interface NetworkNode {
   /** The host NIC enslaved to the bridge. */
   uplink: string | null;
   mode: NetworkMode;
+  /** Multi-host labs: the hosts its bridge is on (more than one: stretched over VXLAN), and the one with its gateway. */
+  hosts?: string[];
+  gatewayHost?: string;
 }
 
 export interface GuestNode {
@@ -39,6 +42,8 @@ export interface GuestNode {
   /** The domain's state as libvirt says it (`running`, `shut off`, ...); null when drawn from the lab file. */
   state: string | null;
   status: GuestStatus | null;
+  /** Multi-host labs: the host it runs on. */
+  host?: string;
 }
 
 /** Everything beyond the host: where NAT and uplinks lead, and the verify.external targets. */
@@ -174,7 +179,17 @@ export function topologyOf(lab: Lab, live?: LiveFacts): Topology {
 
   for (const g of lab.guests) {
     const state = live ? (live.guestStates[g.name] ?? 'missing') : null;
-    nodes.push({ id: guestId(g.name), kind: 'guest', name: g.name, image: g.image, memory: g.memory, vcpus: g.vcpus, state, status: state === null ? null : guestStatus(state) });
+    nodes.push({
+      id: guestId(g.name),
+      kind: 'guest',
+      name: g.name,
+      image: g.image,
+      memory: g.memory,
+      vcpus: g.vcpus,
+      state,
+      status: state === null ? null : guestStatus(state),
+      ...(lab.hosts && g.host ? { host: g.host } : {}),
+    });
     for (const nic of g.interfaces) {
       edges.push({
         id: `nic:${g.name}:${nic.index}`,
@@ -201,6 +216,7 @@ export function topologyOf(lab: Lab, live?: LiveFacts): Topology {
       nat: n.nat,
       uplink: n.uplink ?? null,
       mode: networkMode(n),
+      ...(lab.hosts && n.hosts ? { hosts: n.hosts, ...(n.gatewayHost ? { gatewayHost: n.gatewayHost } : {}) } : {}),
     });
   }
   const uplinks = [...new Set(lab.networks.flatMap((n) => (n.uplink ? [n.uplink] : [])))];
