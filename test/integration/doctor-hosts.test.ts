@@ -17,6 +17,8 @@ const skip = sandboxSkipReason();
 const LIB = path.join(REPO, 'sandbox', 'sandbox-lib.sh');
 const DIR = '/run/vlab-doctor-hosts';
 let LAB = '';
+/** The test bed's underlay veth has the MTU of this machine's NIC (1400 here): a guest MTU that fits it. */
+const VXLAN_MTU = 1300;
 
 const sh = (script: string) => execa('bash', ['-c', `source "${LIB}"\n${script}`], { reject: false });
 /** Closes the shared SSH connections, as a real outage would (a cut leaves them open for a while). */
@@ -50,6 +52,7 @@ hosts:
   b: { ssh: { host: 198.19.0.2, user: root, identity: ${key}, known_hosts: ${knownHosts} } }
 networks:
   lan: { cidr: 172.30.0.0/24, nat: true }
+vxlan: { mtu: ${VXLAN_MTU} }
 images:
   tiny: ${path.join(REPO, 'vm-images', 'tiny')}
 guests:
@@ -83,10 +86,14 @@ test('doctor -f on a two-host lab: both hosts judged, B through its own probe ov
   assert.equal(b.underlay?.status, 'ok', JSON.stringify(b.underlay));
   assert.match(b.underlay!.seen, /198\.19\.0\.2 on eth0/);
   assert.equal(b['underlay-mtu']?.status, 'ok', JSON.stringify(b['underlay-mtu']));
+  const mtuB = (await sh('sandbox_peer_ssh hostb cat /sys/class/net/eth0/mtu')).stdout.trim();
+  assert.match(b['underlay-mtu']!.seen, new RegExp(`^eth0 mtu ${mtuB} >= vxlan\\.mtu ${VXLAN_MTU} \\+ 50`));
   assert.equal(b['lab-memory']?.status, 'ok');
   assert.ok(hb.facts?.linkMtu?.eth0, "B's links are B's own (eth0 in its namespace)");
   assert.equal(report.checks.filter((c) => c.status === 'fail').length + hb.checks.filter((c) => c.status === 'fail').length > 0, r.exitCode === 3);
+  const t0 = Date.now();
   const text = await vlab(['doctor', '-f', LAB]);
+  console.log(`doctor -f over two hosts: ${Date.now() - t0} ms`);
   assert.match(text.stdout, /\nhost b \(root@198\.19\.0\.2\)\n/);
   assert.equal(await snapshot(), a0, 'doctor changed nothing on A');
 });
