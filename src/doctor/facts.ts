@@ -53,7 +53,7 @@ export interface ProbeFacts {
   memAvailableBytes?: number;
   /** Multi-host labs only: the vxlan module is loaded (/sys/module/vxlan), else modinfo's file for it (or `(builtin)`), else why not. */
   vxlan?: { loaded: boolean; module?: string; modinfoError?: string };
-  /** Multi-host labs only: each link's MTU (/sys/class/net/NAME/mtu). */
+  /** Multi-host labs only: each link's MTU (`ip -j link show`). */
   linkMtu?: Record<string, number>;
 }
 

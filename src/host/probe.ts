@@ -29,6 +29,20 @@ const TOOLS = ['virsh', 'qemu-img', 'qemu-storage-daemon', 'debugfs', 'guestfish
 /** Looked up with TOOLS, in one go (one command on a remote host), but not reported as tools. */
 const ALSO = ['qemu-system-x86_64', 'iptables-legacy-save', 'iptables-nft-save', 'modinfo'];
 
+/** Each link's MTU from `ip -j link show` (links without one, or unparsable output: left out). */
+export function parseLinkMtus(json: string): Record<string, number> {
+  let links: unknown;
+  try {
+    links = JSON.parse(json);
+  } catch {
+    return {};
+  }
+  if (!Array.isArray(links)) return {};
+  const out: Record<string, number> = {};
+  for (const l of links as { ifname?: unknown; mtu?: unknown }[]) if (typeof l.ifname === 'string' && typeof l.mtu === 'number') out[l.ifname] = l.mtu;
+  return out;
+}
+
 export class ProcProbe implements HostProbe {
   private readonly fs: ProbeFs;
   private readonly root: string;
@@ -125,7 +139,7 @@ export class ProcProbe implements HostProbe {
     return Object.entries(this.fs.readEach(this.at('/proc'), 'comm')).some(([pid, c]) => /^\d+$/.test(pid) && c.trim() === comm);
   }
 
-  /** Multi-host labs: whether the vxlan module is loaded, else whether modinfo finds it; each link's MTU. */
+  /** Multi-host labs: whether the vxlan module is loaded, else whether modinfo finds it; each link's MTU (`ip -j link show`). */
   private async multiHost(which: Record<string, string | null>): Promise<Pick<ProbeFacts, 'vxlan' | 'linkMtu'>> {
     const loaded = this.fs.exists(this.at('/sys/module/vxlan'));
     let found: { module?: string; modinfoError?: string } = {};
@@ -137,11 +151,9 @@ export class ProcProbe implements HostProbe {
         found = r.ok && file ? { module: file } : { modinfoError: r.text.trim().split('\n').slice(-1)[0] || 'not found' };
       }
     }
-    const linkMtu = Object.fromEntries(
-      Object.entries(this.fs.readEach(this.at('/sys/class/net'), 'mtu'))
-        .map(([link, mtu]) => [link, Number(mtu.trim())] as const)
-        .filter(([, mtu]) => Number.isInteger(mtu) && mtu > 0),
-    );
+    // Netlink, not /sys/class/net: sysfs shows the links of the namespace it was mounted in.
+    const links = which.ip ? await this.out(['ip', '-j', 'link', 'show']) : { ok: false, text: '' };
+    const linkMtu = links.ok ? parseLinkMtus(links.text) : {};
     return { vxlan: { loaded, ...found }, linkMtu };
   }
 

@@ -17,7 +17,7 @@ const skip = sandboxSkipReason();
 const LIB = path.join(REPO, 'sandbox', 'sandbox-lib.sh');
 const DIR = '/run/vlab-doctor-hosts';
 let LAB = '';
-/** The test bed's underlay veth has the MTU of this machine's NIC (1400 here): a guest MTU that fits it. */
+/** A guest MTU that fits the test bed's underlay veth whatever this machine's NIC MTU (1400 here). */
 const VXLAN_MTU = 1300;
 
 const sh = (script: string) => execa('bash', ['-c', `source "${LIB}"\n${script}`], { reject: false });
@@ -75,6 +75,8 @@ test('doctor -f on a two-host lab: both hosts judged, B through its own probe ov
   const a = byId(report.checks);
   assert.equal(a.libvirt?.status, 'ok', JSON.stringify(a.libvirt));
   assert.equal(a.underlay?.status, 'ok', JSON.stringify(a.underlay));
+  assert.equal(a['underlay-mtu']?.status, 'ok', JSON.stringify(a['underlay-mtu']));
+  assert.match(a['underlay-mtu']!.seen, /^to-hostb mtu \d+/);
   assert.ok(a['vxlan-module'] && a['vxlan-module'].status !== 'fail', JSON.stringify(a['vxlan-module']));
   assert.equal(report.hosts?.length, 1);
   const hb = report.hosts![0]!;
@@ -86,7 +88,7 @@ test('doctor -f on a two-host lab: both hosts judged, B through its own probe ov
   assert.equal(b.underlay?.status, 'ok', JSON.stringify(b.underlay));
   assert.match(b.underlay!.seen, /198\.19\.0\.2 on eth0/);
   assert.equal(b['underlay-mtu']?.status, 'ok', JSON.stringify(b['underlay-mtu']));
-  const mtuB = (await sh('sandbox_peer_ssh hostb cat /sys/class/net/eth0/mtu')).stdout.trim();
+  const mtuB = (await sh("sandbox_peer_ssh hostb ip -o link show eth0 | sed -n 's/.* mtu \\([0-9]*\\) .*/\\1/p'")).stdout.trim();
   assert.match(b['underlay-mtu']!.seen, new RegExp(`^eth0 mtu ${mtuB} >= vxlan\\.mtu ${VXLAN_MTU} \\+ 50`));
   assert.equal(b['lab-memory']?.status, 'ok');
   assert.ok(hb.facts?.linkMtu?.eth0, "B's links are B's own (eth0 in its namespace)");

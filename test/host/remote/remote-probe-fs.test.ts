@@ -8,8 +8,8 @@ import { HostUnreachableError } from '../../../src/errors.js';
 import { ProcProbe } from '../../../src/host/probe.js';
 import { LocalProbeFs } from '../../../src/host/probe-fs.js';
 import { READ_EACH, RemoteProbeFs, WHICH } from '../../../src/host/remote/remote-probe-fs.js';
-import type { RunFn, RunOptions, RunResult } from '../../../src/host/run.js';
-import { shellRunSync } from './local-shell.js';
+import { createRunner, type RunFn, type RunOptions, type RunResult } from '../../../src/host/run.js';
+import { shellRun, shellRunSync } from './local-shell.js';
 
 const result = (argv: string[], exitCode = 0, stdout = ''): RunResult => ({ argv, exitCode, stdout, stderr: '', durationMs: 1, skipped: false, timedOut: false });
 
@@ -111,11 +111,16 @@ test('RemoteProbeFs against this machine through sh -c: odd names round-trip, an
 });
 
 test('ProcProbe over RemoteProbeFs (this machine through sh -c) reads the same facts as over node:fs', async () => {
-  const none: RunFn = async (argv) => result(argv, 1);
+  // Only `ip -j link show` really runs (the links' MTUs); every other command answers "failed".
+  const real = createRunner().run;
+  const ipOnly =
+    (run: RunFn): RunFn =>
+    async (argv, o) =>
+      argv[0] === 'ip' ? run(argv, o) : result(argv, 1);
   const opts = { uri: 'qemu:///system', stateRoot: os.tmpdir(), multiHost: true };
   const strip = (f: Awaited<ReturnType<ProcProbe['probe']>>) => ({ ...f, memAvailableBytes: 0, stateRoot: { ...f.stateRoot, freeBytes: 0 } });
-  const here = await new ProcProbe(none).probe(opts);
-  const there = await new ProcProbe(none, new RemoteProbeFs(shellRunSync)).probe(opts);
+  const here = await new ProcProbe(ipOnly(real)).probe(opts);
+  const there = await new ProcProbe(ipOnly(shellRun), new RemoteProbeFs(shellRunSync)).probe(opts);
   assert.deepEqual(strip(there), strip(here));
   assert.ok(Object.keys(there.linkMtu ?? {}).includes('lo'), 'the MTU of every link, lo among them');
 });
