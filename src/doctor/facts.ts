@@ -51,6 +51,24 @@ export interface ProbeFacts {
   };
   /** /proc/meminfo MemAvailable, in bytes. */
   memAvailableBytes?: number;
+  /** Multi-host labs only: the vxlan module is loaded (/sys/module/vxlan), else modinfo's file for it (or `(builtin)`), else why not. */
+  vxlan?: { loaded: boolean; module?: string; modinfoError?: string };
+  /** Multi-host labs only: each link's MTU (`ip -j link show`). */
+  linkMtu?: Record<string, number>;
+}
+
+/** Multi-host labs: what the checks of one lab host need beside its ProbeFacts. */
+export interface LabHostFacts {
+  /** The lab file's name for the host. */
+  name: string;
+  /** The host's VXLAN endpoint address (the lab file's `underlay`, or its SSH address). */
+  underlay?: string;
+  /** The lab's networks stretched over this host and others (VXLAN). */
+  stretched: string[];
+  /** vxlan.mtu: the guests' MTU on stretched networks. */
+  vxlanMtu: number;
+  /** The host's IPv4 addresses (`ip -j -4 addr`), as interface + a.b.c.d/len. */
+  addresses: { ifname: string; cidr: string }[];
 }
 
 /** What the lab file given with -f needs, next to what the host has. */

@@ -79,3 +79,31 @@ test("libvirtd not answering: the last line of virsh's error", async () => {
   assert.equal(f.libvirt.answers, false);
   assert.match(f.libvirt.error ?? '', /Failed to connect socket/);
 });
+
+test('multiHost: the vxlan module (loaded, else modinfo) and each link MTU from ip -j link', async () => {
+  const multi: RunFn = async (argv) => {
+    const out: Record<string, string> = {
+      'modinfo -F filename vxlan': '/lib/modules/6.1.0/kernel/drivers/net/vxlan/vxlan.ko\n',
+      'ip -j link show': '[{"ifindex":1,"ifname":"lo","mtu":65536},{"ifindex":2,"ifname":"eth0","mtu":1400},{"ifname":"odd"}]',
+    };
+    const o = out[argv.join(' ')] ?? outputs[argv.join(' ')]?.stdout;
+    return { argv, exitCode: o === undefined ? 1 : 0, stdout: o ?? '', stderr: '', durationMs: 1, skipped: false, timedOut: false };
+  };
+  for (const t of ['modinfo', 'ip']) {
+    put(`bin/${t}`, '#!/bin/sh\n');
+    fs.chmodSync(path.join(root, 'bin', t), 0o755);
+  }
+  try {
+    const f = await new ProcProbe(multi, root, path.join(root, 'bin')).probe({ uri: 'qemu:///system', stateRoot: '/nonexistent/x', multiHost: true });
+    assert.deepEqual(f.vxlan, { loaded: false, module: '/lib/modules/6.1.0/kernel/drivers/net/vxlan/vxlan.ko' });
+    assert.deepEqual(f.linkMtu, { lo: 65536, eth0: 1400 });
+    fs.mkdirSync(path.join(root, 'sys/module/vxlan'), { recursive: true });
+    const loaded = await new ProcProbe(multi, root, path.join(root, 'bin')).probe({ uri: 'qemu:///system', stateRoot: '/nonexistent/x', multiHost: true });
+    assert.deepEqual(loaded.vxlan, { loaded: true });
+    const single = await new ProcProbe(multi, root, path.join(root, 'bin')).probe({ uri: 'qemu:///system', stateRoot: '/nonexistent/x' });
+    assert.equal('vxlan' in single || 'linkMtu' in single, false, 'nothing more without multiHost');
+  } finally {
+    for (const t of ['modinfo', 'ip']) fs.rmSync(path.join(root, 'bin', t));
+    fs.rmSync(path.join(root, 'sys/module/vxlan'), { recursive: true, force: true });
+  }
+});

@@ -1,10 +1,10 @@
 /**
  * A Host whose ports act on another hypervisor of the lab over SSH: ip, iptables, sysctl,
- * qemu-img, virsh, files and ping run there (remoteRun / remoteRunSync through the controller's
- * ONE runner, so dry-run and the trace see them); guests there are reached through it (the guest
- * ssh's ProxyCommand, `virsh console` under `ssh -t`). Ports that only work on the controller
- * (offline disk edits, the image inspector, seed ISOs, key generation, doctor's probe, the
- * sandbox) throw a BugError naming the port: guest disks are made on the controller and copied.
+ * qemu-img, virsh, files, ping and doctor's probe run there (remoteRun / remoteRunSync through the
+ * controller's ONE runner, so dry-run and the trace see them); guests there are reached through it
+ * (the guest ssh's ProxyCommand, `virsh console` under `ssh -t`). Ports that only work on the
+ * controller (offline disk edits, the image inspector, seed ISOs, key generation, the sandbox)
+ * throw a BugError naming the port: guest disks are made on the controller and copied.
  */
 import { BugError, HostError } from '../../errors.js';
 import { AgentExec } from '../agent-exec.js';
@@ -17,12 +17,14 @@ import { LabExec } from '../lab-exec.js';
 import { LibvirtClient } from '../libvirt/index.js';
 import type { Processes } from '../processes.js';
 import { PingCommand } from '../processes.js';
+import { ProcProbe } from '../probe.js';
 import { QemuImgCommand } from '../qemu-img.js';
 import type { InteractiveFn, Runner } from '../run.js';
 import { SshExec } from '../ssh-exec.js';
 import { SshSessionCommand } from '../ssh-session.js';
 import { SysctlCommand } from '../sysctl.js';
 import { RemoteFiles } from './remote-files.js';
+import { RemoteProbeFs } from './remote-probe-fs.js';
 import { copyToHost, remoteSha256 } from './copy-file.js';
 import { remoteRun, remoteRunSync } from './remote-run.js';
 import { ensureControlDir, sshArgs, type SshTarget } from './ssh-target.js';
@@ -143,7 +145,7 @@ export function createRemoteHost(runner: Runner, opts: RemoteHostOptions, libvir
     processes: new RemoteProcesses(target.name),
     ping: new PingCommand(run),
     files,
-    probe: localOnly('probe', target.name),
+    probe: new ProcProbe(run, new RemoteProbeFs(remoteRunSync(runner.runSync, target, controlDir))),
     sandbox: localOnly('sandbox', target.name),
     sshSession: new SshSessionCommand((argv) => {
       ensureControlDir(controlDir);
