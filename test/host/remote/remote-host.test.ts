@@ -55,7 +55,6 @@ test('createHost({ remote }): controller-only ports throw a BugError naming the 
     ['inspector', () => host.inspector.inspect({ disk: '/x', format: 'qcow2' })],
     ['seedIsos', () => host.seedIsos.build('/x', [], 'cidata')],
     ['sshKeygen', () => host.sshKeygen.ensureKey('/x', 'c')],
-    ['probe', () => host.probe.probe({ uri: 'qemu:///system', stateRoot: '/var/lib/vlab' })],
     ['sandbox', () => host.sandbox.start([])],
   ] as const) {
     assert.throws(use as () => unknown, (e: unknown) => e instanceof BugError && e.message.includes(`the ${port} port`) && e.message.includes('hv2'), port);
