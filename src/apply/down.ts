@@ -101,10 +101,19 @@ export async function applyDown(host: Host, store: StateStore, state: LabState, 
     return ok;
   };
   // A lab snapshot spans hosts: it goes before any host's domains are undefined (host is routed per domain).
+  // A host that cannot be reached keeps its part of a snapshot (and the entry); the rest goes on.
   const spanning = remote.length ? entries.filter((e) => !e.host && e.kind === 'snapshot') : [];
-  if (spanning.length && !(await undoOn(host, spanning, ''))) {
-    opts.progress.fail(`${report.failed.length} object${report.failed.length === 1 ? '' : 's'} could not be removed`);
-    return report;
+  for (const e of spanning) {
+    try {
+      report.undone.push(await undoEntry(host, e, ctx));
+      if (!host.dryRun) await store.forget(state, e.id);
+    } catch (err) {
+      report.failed.push({ id: e.id, error: (err as Error).message });
+      if (!(err instanceof HostUnreachableError)) {
+        opts.progress.fail(`${report.failed.length} object${report.failed.length === 1 ? '' : 's'} could not be removed`);
+        return report;
+      }
+    }
   }
   await Promise.all([
     (async () => {

@@ -6,7 +6,7 @@
 import { labTag } from '../plan/tags.js';
 import type { Host } from '../host/index.js';
 import type { JournalEntry } from '../state/store.js';
-import { HostError } from '../errors.js';
+import { HostError, HostUnreachableError } from '../errors.js';
 import { ownerOf } from '../host/libvirt/parse.js';
 import { detachUplink } from './uplink.js';
 import { undoPersistAutostart, undoPersistFile } from './persist-entries.js';
@@ -45,19 +45,28 @@ export async function undoEntry(host: Host, e: JournalEntry, ctx: UndoContext): 
     }
     case 'snapshot': {
       const gone: string[] = [];
+      // Multi-host labs: a guest on a host that cannot be reached keeps its part (the entry stays,
+      // and a later down finishes); every reachable guest's part goes now.
+      let unreachable: HostUnreachableError | undefined;
       for (const g of d.guests) {
-        if ((await host.libvirt.domainState(g.domain)) === 'missing') continue;
-        const owner = await domainOwner(host, g.domain);
-        if (owner !== ctx.lab)
-          throw new HostError(
-            `domain ${g.domain} is not tagged as lab '${ctx.lab}''s (owner: ${owner ?? 'none'}); not touching its snapshots`,
-            'remove it by hand if you are sure it is stale',
-          );
-        if ((await host.libvirt.listSnapshots(g.domain)).includes(d.name)) {
-          await host.libvirt.deleteSnapshot(g.domain, d.name);
-          gone.push(g.guest);
+        try {
+          if ((await host.libvirt.domainState(g.domain)) === 'missing') continue;
+          const owner = await domainOwner(host, g.domain);
+          if (owner !== ctx.lab)
+            throw new HostError(
+              `domain ${g.domain} is not tagged as lab '${ctx.lab}''s (owner: ${owner ?? 'none'}); not touching its snapshots`,
+              'remove it by hand if you are sure it is stale',
+            );
+          if ((await host.libvirt.listSnapshots(g.domain)).includes(d.name)) {
+            await host.libvirt.deleteSnapshot(g.domain, d.name);
+            gone.push(g.guest);
+          }
+        } catch (err) {
+          if (!(err instanceof HostUnreachableError)) throw err;
+          unreachable ??= err;
         }
       }
+      if (unreachable) throw unreachable;
       return `snapshot ${d.name}: ${gone.length ? `deleted from ${gone.join(', ')}` : 'already gone'}`;
     }
     case 'disk.overlay':

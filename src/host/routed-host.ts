@@ -8,7 +8,6 @@
  */
 import type { Host } from './index.js';
 import type { Libvirt } from './libvirt/index.js';
-import { AgentExec } from './agent-exec.js';
 import { LabExec } from './lab-exec.js';
 import type { GuestExec } from './guest-exec.types.js';
 import { HostUnreachableError } from '../errors.js';
@@ -62,7 +61,11 @@ export function routedHost(controller: Host, p: Placement): Host {
         ),
       )
     ).flat();
-  const agent = new AgentExec(libvirt);
+  // Each domain's guest agent is its host's.
+  const agent: GuestExec = {
+    exec: (domain, argv, opts) => domainOf(domain).agent.exec(domain, argv, opts),
+    ping: (domain, timeoutMs) => domainOf(domain).agent.ping(domain, timeoutMs),
+  };
   const viaOf = (domain: string) => of(p.sshVia[domain]);
   return {
     ...controller,

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { HostError } from '../../src/errors.js';
 import type { Host } from '../../src/host/index.js';
 import { LabExec, type LabSshKeys } from '../../src/host/lab-exec.js';
-import { LocalFiles } from '../../src/host/files.js';
+import { LocalFiles, type HostFiles } from '../../src/host/files.js';
 import type { ProbeFacts } from '../../src/doctor/facts.js';
 import { cleanProbe } from './probe-facts.js';
 import type { IptablesTable } from '../../src/host/iptables.js';
@@ -111,9 +111,21 @@ export class FakeHost {
   private tapSeq = 0;
   readonly host: Host;
 
-  constructor(initial: FakeState = plainState()) {
+  /**
+   * @param opts.fsRoot a remote host of a multi-host lab: its files (the files port, overlays
+   *   qemu-img makes) live under this folder, apart from the controller's at the same paths.
+   */
+  constructor(
+    initial: FakeState = plainState(),
+    readonly opts: { fsRoot?: string } = {},
+  ) {
     this.state = structuredClone(initial);
     this.host = this.build();
+  }
+
+  /** Where a path of this host is on the test machine (under fsRoot for a remote fake). */
+  at(p: string): string {
+    return this.opts.fsRoot ? path.join(this.opts.fsRoot, p) : p;
   }
 
   /** The next mutating call throws a HostError (once). */
@@ -468,7 +480,7 @@ export class FakeHost {
       qemuImg: {
         async info(file: string) {
           f.gate('qemuImg.info', false);
-          if (!fs.existsSync(file)) throw new HostError(`qemu-img: Could not open '${file}'`);
+          if (!fs.existsSync(f.at(file))) throw new HostError(`qemu-img: Could not open '${file}'`);
           return { format: 'qcow2', virtualSize: 64 << 20 };
         },
         async rebaseUnsafe(file: string, backing: string) {
@@ -476,8 +488,8 @@ export class FakeHost {
         },
         async createOverlay(base: string, overlay: string) {
           f.gate('qemuImg.createOverlay', true, overlay);
-          if (fs.existsSync(overlay)) throw new HostError(`qemu-img: ${overlay} exists`);
-          fs.writeFileSync(overlay, `overlay of ${base}\n`);
+          if (fs.existsSync(f.at(overlay))) throw new HostError(`qemu-img: ${overlay} exists`);
+          fs.writeFileSync(f.at(overlay), `overlay of ${base}\n`);
         },
       },
       disks: {
@@ -573,7 +585,7 @@ export class FakeHost {
           return !f.silent.has(address);
         },
       },
-      files: new LocalFiles(false),
+      files: this.opts.fsRoot ? prefixedFiles(new LocalFiles(false), this.opts.fsRoot) : new LocalFiles(false),
       probe: {
         async probe() {
           f.gate('probe.probe', false);
@@ -704,4 +716,22 @@ function applyIpLine(s: FakeState, line: string): void {
     return;
   }
   throw new HostError(`fake ip -batch: unsupported line '${line}'`);
+}
+
+/** The files port of a remote fake: every path under `root` on the test machine. */
+function prefixedFiles(local: LocalFiles, root: string): HostFiles {
+  const at = (p: string) => path.join(root, p);
+  const back = (p: string) => '/' + path.relative(root, p);
+  return {
+    mkdirp: (d, mode) => local.mkdirp(at(d), mode),
+    remove: (p) => local.remove(at(p)),
+    exists: (p) => local.exists(at(p)),
+    read: (p) => local.read(at(p)),
+    writeAtomic: (p, c, mode) => local.writeAtomic(at(p), c, mode),
+    list: (d) => local.list(at(d)).map(back),
+    stat: (p) => local.stat(at(p)),
+    symlink: (p, t) => local.symlink(at(p), t),
+    unlink: (p) => local.unlink(at(p)),
+    rmdirIfEmpty: (d) => local.rmdirIfEmpty(at(d)),
+  };
 }
