@@ -50,8 +50,40 @@ for (let i = 0; i < ROUNDS; i++) {
     down[name]!.push(await timed(['-f', file, 'down', '-q']));
   }
 }
+// What one command on host B costs over the shared connection, against the same command here.
+const ctl = await mkdtemp('/run/mhbench-ctl-');
+const sshArgv = [
+  '-o',
+  'BatchMode=yes',
+  '-o',
+  `UserKnownHostsFile=${known}`,
+  '-i',
+  key,
+  '-o',
+  'ControlMaster=auto',
+  '-o',
+  `ControlPath=${ctl}/%C`,
+  '-o',
+  'ControlPersist=30',
+  'root@198.19.0.2',
+];
+const each = async (argv: string[]) => {
+  const t0 = performance.now();
+  await execa(argv[0]!, argv.slice(1));
+  return performance.now() - t0;
+};
+await each(['ssh', ...sshArgv, 'true']);
+const overSsh: number[] = [];
+const here: number[] = [];
+for (let i = 0; i < 20; i++) {
+  overSsh.push(await each(['ssh', ...sshArgv, 'ip', '-j', 'link', 'show']));
+  here.push(await each(['ip', '-j', 'link', 'show']));
+}
+await execa('ssh', [...sshArgv.slice(0, -1), '-O', 'exit', 'root@198.19.0.2'], { reject: false });
+
 const ratio = (a: number[], b: number[]) => median(a.map((x, i) => x / b[i]!));
 const f = (x: number) => x.toFixed(2);
 console.log(`== multi-host (${ROUNDS} rounds, A/B alternating; 3 tiny guests, one network stretched over VXLAN)`);
 console.log(`up    across 2 hosts ${f(median(up.across!))} s   one host ${f(median(up.single!))} s   ratio ${f(ratio(up.across!, up.single!))}`);
+console.log(`one \`ip -j link show\` on host B over the shared SSH connection ${f(median(overSsh))} ms, here ${f(median(here))} ms (median of 20)`);
 console.log(`down  across 2 hosts ${f(median(down.across!))} s   one host ${f(median(down.single!))} s   ratio ${f(ratio(down.across!, down.single!))}`);

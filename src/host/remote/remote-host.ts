@@ -6,6 +6,7 @@
  * controller (offline disk edits, the image inspector, seed ISOs, key generation, the sandbox)
  * throw a BugError naming the port: guest disks are made on the controller and copied.
  */
+import fs from 'node:fs';
 import { BugError, HostError } from '../../errors.js';
 import { AgentExec } from '../agent-exec.js';
 import { commandLine } from '../command-line.js';
@@ -117,10 +118,27 @@ class RemoteConsoles implements GuestConsoles {
   }
 }
 
+/** sha256 of this machine's files, once per file content (path, size, mtime) for the life of the process: several guests share one base image. */
+class LocalSums {
+  private readonly sums = new Map<string, Promise<string>>();
+  constructor(private readonly run: Runner['run']) {}
+  sum(p: string): Promise<string> {
+    const st = fs.statSync(p);
+    const key = `${p}\0${st.size}\0${st.mtimeMs}`;
+    let s = this.sums.get(key);
+    if (!s) {
+      s = this.run(['sha256sum', '--', p], { readOnly: true, hint: `cannot read ${p}` }).then((r) => r.stdout.split(/\s/)[0]!);
+      this.sums.set(key, s);
+    }
+    return s;
+  }
+}
+
 /** The Host of a remote hypervisor over the controller's runner. */
 export function createRemoteHost(runner: Runner, opts: RemoteHostOptions, libvirtOpts: { verbose?: (msg: string) => void } = {}): Host {
   const { target, controlDir } = opts;
   const run = remoteRun(runner.run, target, controlDir);
+  const localSums = new LocalSums(runner.run);
   const files = new RemoteFiles(remoteRunSync(runner.runSync, target, controlDir), runner.dryRun, `host ${target.name}`);
   const libvirt = new LibvirtClient(run, opts.libvirtUri, {
     binding: false,
@@ -156,7 +174,7 @@ export function createRemoteHost(runner: Runner, opts: RemoteHostOptions, libvir
     transfer: {
       push: (localPath, remotePath, mode) => copyToHost(runner.run, run, localPath, remotePath, mode),
       sha256: (p) => remoteSha256(run, p),
-      localSha256: async (p) => (await runner.run(['sha256sum', '--', p], { readOnly: true, hint: `cannot read ${p}` })).stdout.split(/\s/)[0]!,
+      localSha256: (p) => localSums.sum(p),
     },
     labExec: (keys) =>
       new LabExec(
