@@ -46,7 +46,7 @@ images:
 guests:
   g1: { image: tiny, memory: 128, interfaces: [{ network: lan, address: 172.30.0.11 }] }
   g2: { image: tiny, memory: 128${hosts ? ', host: b' : ''}, interfaces: [{ network: lan, address: 172.30.0.12 }, { network: iso, address: 172.31.0.12 }] }
-  g3: { image: tiny, memory: 128${hosts ? ', host: b' : ''}, interfaces: [{ network: iso, address: 172.31.0.13 }] }
+  g3: { image: tiny, memory: 128, exec: ssh${hosts ? ', host: b' : ''}, interfaces: [{ network: iso, address: 172.31.0.13 }] }
 verify:
   external: [198.18.0.2]
 `;
@@ -70,57 +70,68 @@ after(async () => {
   if (!skip) await sh('sandbox_peer_down hostb');
 });
 
-test('a lab across two hosts: up, verify across the VXLAN and through NAT on A, exec, reset, status, down leaves both hosts as before', { skip, timeout: 600_000 }, async () => {
-  const a0 = await snapshot();
-  const b0 = await snapshotB();
-  const plan = await vlab(['plan', '-f', LAB]);
-  assert.equal(plan.exitCode, 0, plan.stdout + plan.stderr);
-  assert.match(plan.stdout, /create VXLAN vx\d+ .*local 198\.19\.0\.1/);
-  assert.match(plan.stdout, /on host b|host b/);
-  const up = await vlab(['up', '-f', LAB]);
-  assert.equal(up.exitCode, 0, up.stdout + up.stderr);
-  // B really holds its guests, bridges and the VXLAN end; A does not hold B's guests.
-  const onB = await sh('sandbox_peer_ssh hostb virsh -c qemu:///system list --name; sandbox_peer_ssh hostb ip -br link');
-  assert.match(onB.stdout, /vlab-duo-g2/);
-  assert.match(onB.stdout, /vlab-duo-g3/);
-  assert.match(onB.stdout, /^vx\d+\s/m);
-  const onA = await execa('virsh', ['-c', 'qemu:///system', 'list', '--name']);
-  assert.doesNotMatch(onA.stdout, /vlab-duo-g2/);
-  const verify = await vlab(['verify', '-f', LAB, '--json']);
-  assert.equal(verify.exitCode, 0, verify.stdout + verify.stderr);
-  const v = JSON.parse(verify.stdout) as { checks: { from: string; to: string; expect: string; ok: boolean }[] };
-  const find = (from: string, to: RegExp) => v.checks.find((c) => c.from === from && to.test(c.to));
-  assert.equal(find('g1', /g2/)?.ok, true, 'g1 on A reaches g2 on B across the VXLAN');
-  assert.equal(find('g2', /external/)?.ok, true, 'g2 on B reaches the outside through NAT on A');
-  assert.equal(find('g3', /external/)?.expect, 'unreachable');
-  assert.equal(find('g3', /external/)?.ok, true, 'the isolated network cannot leave from B');
-  const exec = await vlab(['exec', '-f', LAB, 'g3', '--', 'hostname']);
-  assert.equal(exec.exitCode, 0, exec.stderr);
-  assert.match(exec.stdout, /g3/);
-  // reset: the guests on both hosts back at the `ready` checkpoint (a file made in g2, on B, is gone).
-  const mark = await vlab(['exec', '-f', LAB, 'g2', '--', 'touch', '/root/vlab-marker']);
-  assert.equal(mark.exitCode, 0, mark.stderr);
-  const reset = await vlab(['reset', '-f', LAB]);
-  assert.equal(reset.exitCode, 0, reset.stdout + reset.stderr);
-  const gone = await vlab(['exec', '-f', LAB, 'g2', '--', 'test', '-e', '/root/vlab-marker']);
-  assert.notEqual(gone.exitCode, 0, 'the marker is gone after reset');
-  const status = await vlab(['status', '-f', LAB, '--json']);
-  assert.equal(status.exitCode, 0, status.stderr);
-  const st = JSON.parse(status.stdout) as { hostSideInPlace: boolean; guests: { name: string; host?: string; state: string }[] };
-  assert.equal(st.hostSideInPlace, true);
-  assert.deepEqual(
-    st.guests.map((g) => [g.name, g.host, g.state]),
-    [
-      ['g1', 'a', 'running'],
-      ['g2', 'b', 'running'],
-      ['g3', 'b', 'running'],
-    ],
-  );
-  const down = await vlab(['down', '-f', LAB]);
-  assert.equal(down.exitCode, 0, down.stdout + down.stderr);
-  assert.equal(await snapshot(), a0, 'host A as before up');
-  assert.equal(await snapshotB(), b0, 'host B as before up');
-});
+test(
+  'a lab across two hosts: up, verify across the VXLAN and through NAT on A, exec and ssh through B, reset, status, down leaves both hosts as before',
+  { skip, timeout: 600_000 },
+  async () => {
+    const a0 = await snapshot();
+    const b0 = await snapshotB();
+    const plan = await vlab(['plan', '-f', LAB]);
+    assert.equal(plan.exitCode, 0, plan.stdout + plan.stderr);
+    assert.match(plan.stdout, /create VXLAN vx\d+ .*local 198\.19\.0\.1/);
+    assert.match(plan.stdout, /on host b|host b/);
+    const up = await vlab(['up', '-f', LAB]);
+    assert.equal(up.exitCode, 0, up.stdout + up.stderr);
+    // B really holds its guests, bridges and the VXLAN end; A does not hold B's guests.
+    const onB = await sh('sandbox_peer_ssh hostb virsh -c qemu:///system list --name; sandbox_peer_ssh hostb ip -br link');
+    assert.match(onB.stdout, /vlab-duo-g2/);
+    assert.match(onB.stdout, /vlab-duo-g3/);
+    assert.match(onB.stdout, /^vx\d+\s/m);
+    const onA = await execa('virsh', ['-c', 'qemu:///system', 'list', '--name']);
+    assert.doesNotMatch(onA.stdout, /vlab-duo-g2/);
+    const verify = await vlab(['verify', '-f', LAB, '--json']);
+    assert.equal(verify.exitCode, 0, verify.stdout + verify.stderr);
+    const v = JSON.parse(verify.stdout) as { checks: { from: string; to: string; expect: string; ok: boolean }[] };
+    const find = (from: string, to: RegExp) => v.checks.find((c) => c.from === from && to.test(c.to));
+    assert.equal(find('g1', /g2/)?.ok, true, 'g1 on A reaches g2 on B across the VXLAN');
+    assert.equal(find('g2', /external/)?.ok, true, 'g2 on B reaches the outside through NAT on A');
+    assert.equal(find('g3', /external/)?.expect, 'unreachable');
+    assert.equal(find('g3', /external/)?.ok, true, 'the isolated network cannot leave from B');
+    // g3 (exec: ssh) is on iso, whose gateway is B: SSH goes through B (a ProxyCommand over B's connection).
+    const exec = await vlab(['-v', 'exec', '-f', LAB, 'g3', '--', 'hostname']);
+    assert.equal(exec.exitCode, 0, exec.stderr);
+    assert.match(exec.stdout, /g3/);
+    assert.match(exec.stderr, /ProxyCommand=ssh .*198\.19\.0\.2/, 'through host B');
+    const session = await vlab(['ssh', '-f', LAB, 'g3', '--', 'cat', '/etc/hostname']);
+    assert.equal(session.exitCode, 0, session.stderr);
+    assert.match(session.stdout, /g3/);
+    const config = await vlab(['ssh-config', '-f', LAB]);
+    assert.match(config.stdout, /ProxyCommand ssh .*198\.19\.0\.2/);
+    // reset: the guests on both hosts back at the `ready` checkpoint (a file made in g2, on B, is gone).
+    const mark = await vlab(['exec', '-f', LAB, 'g2', '--', 'touch', '/root/vlab-marker']);
+    assert.equal(mark.exitCode, 0, mark.stderr);
+    const reset = await vlab(['reset', '-f', LAB]);
+    assert.equal(reset.exitCode, 0, reset.stdout + reset.stderr);
+    const gone = await vlab(['exec', '-f', LAB, 'g2', '--', 'test', '-e', '/root/vlab-marker']);
+    assert.notEqual(gone.exitCode, 0, 'the marker is gone after reset');
+    const status = await vlab(['status', '-f', LAB, '--json']);
+    assert.equal(status.exitCode, 0, status.stderr);
+    const st = JSON.parse(status.stdout) as { hostSideInPlace: boolean; guests: { name: string; host?: string; state: string }[] };
+    assert.equal(st.hostSideInPlace, true);
+    assert.deepEqual(
+      st.guests.map((g) => [g.name, g.host, g.state]),
+      [
+        ['g1', 'a', 'running'],
+        ['g2', 'b', 'running'],
+        ['g3', 'b', 'running'],
+      ],
+    );
+    const down = await vlab(['down', '-f', LAB]);
+    assert.equal(down.exitCode, 0, down.stdout + down.stderr);
+    assert.equal(await snapshot(), a0, 'host A as before up');
+    assert.equal(await snapshotB(), b0, 'host B as before up');
+  },
+);
 
 test('SIGKILL during up, then down: both hosts clean', { skip, timeout: 600_000 }, async () => {
   const a0 = await snapshot();
