@@ -14,10 +14,11 @@ export interface ColdGuest {
   configured: string;
 }
 
-/** Stops, re-layers and starts every guest in parallel; one HostError naming each guest that failed. */
-export async function coldRestart(host: Host, guests: ColdGuest[], say: (text: string) => void): Promise<void> {
+/** Stops, re-layers and starts every guest in parallel, each on its host (`hostOf`); one HostError naming each guest that failed. */
+export async function coldRestart(hostOf: (g: ColdGuest) => Host, guests: ColdGuest[], say: (text: string) => void): Promise<void> {
   const settled = await Promise.allSettled(
     guests.map(async (g) => {
+      const host = hostOf(g);
       const st = await host.libvirt.domainState(g.domain);
       if (st === 'missing') throw new HostError(`domain ${g.domain} is gone`);
       if (st === 'running' || st === 'paused') await host.libvirt.destroyDomain(g.domain);

@@ -6,19 +6,18 @@
  * forgotten; when the whole lab was reset and it had a `ready` checkpoint, `ready` is taken again
  * once every guest is ready. Prints nothing.
  */
-import { requireSingleHost } from './lab-hosts.js';
+import { labHosts } from './lab-hosts.js';
 import type { Host } from '../host/index.js';
 import { configuredPath, overlayPath } from '../plan/paths.js';
 import { domainName } from '../render/domain-xml.js';
 import { acquireLock } from '../state/lock.js';
 import { HostError, UsageError } from '../errors.js';
 import { eventProgress, type OnEvent } from '../apply/progress.js';
-import { reattachTaps } from '../apply/repair.js';
 import { coldRestart, type ColdGuest } from '../apply/cold-reset.js';
 import { undoEntry } from '../apply/undo-entry.js';
 import type { ReadyResult } from '../apply/readiness.js';
 import { requireState } from './state.js';
-import { confirmReady, phaseTimer, repairHostSide } from './guest-steps.js';
+import { confirmReady, phaseTimer, reattachOnHosts, repairHostSide } from './guest-steps.js';
 import { CHECKPOINT_PHASE, READY, saveSnapshot } from './snapshot.js';
 
 export interface ColdResetRequest {
@@ -47,7 +46,6 @@ export interface ColdReset {
 
 export async function labColdReset(req: ColdResetRequest): Promise<ColdReset> {
   const { store, state } = requireState(req.root, req.lab);
-  requireSingleHost(state.spec, 'reset --cold');
   acquireLock(store.paths.lock, req.lab);
   const lab = state.spec;
   const names = lab.guests.map((g) => g.name);
@@ -66,7 +64,11 @@ export async function labColdReset(req: ColdResetRequest): Promise<ColdReset> {
   const phases: ColdReset['phases'] = [];
   const t0 = performance.now();
   const timed = phaseTimer(progress, phases);
-  const tops = new Set(chosen.map((g) => `disk.top:${g.guest}`));
+  const tops = new Set(chosen.map((g) => g.top));
+  // Multi-host labs: each guest on its host (routed per domain for snapshots, readiness, the checkpoint).
+  const hosts = labHosts(lab, req.host);
+  const routed = hosts.routed;
+  const hostOfGuest = (g: ColdGuest) => hosts.of(lab.guests.find((x) => x.name === g.guest)?.host);
   const { plan, repaired } = await repairHostSide({
     host: req.host,
     root: req.root,
@@ -75,7 +77,7 @@ export async function labColdReset(req: ColdResetRequest): Promise<ColdReset> {
     progress,
     timed,
     readyTimeoutSec: req.readyTimeoutSec,
-    alsoDone: (a) => tops.has(a.id),
+    alsoDone: (a) => a.details.kind === 'disk.top' && tops.has(a.details.overlay),
   });
   const resetNames = new Set(chosen.map((g) => g.guest));
   const stale = state.entries.filter((e) => e.details.kind === 'snapshot' && e.details.guests.some((g) => resetNames.has(g.guest)));
@@ -86,7 +88,7 @@ export async function labColdReset(req: ColdResetRequest): Promise<ColdReset> {
       'Discarding snapshots',
       async () => {
         for (const e of stale) {
-          await undoEntry(req.host, e, { lab: state.lab, forwardingNeededElsewhere: true, stateDir: store.paths.dir, lastOfTable: () => false });
+          await undoEntry(routed, e, { lab: state.lab, forwardingNeededElsewhere: true, stateDir: store.paths.dir, lastOfTable: () => false });
           await store.forget(state, e.id);
           if (e.details.kind === 'snapshot') discarded.push(e.details.name);
         }
@@ -97,19 +99,19 @@ export async function labColdReset(req: ColdResetRequest): Promise<ColdReset> {
   }
   await timed(
     'Cold reset',
-    () => coldRestart(req.host, chosen, (t) => progress.update(t)),
+    () => coldRestart(hostOfGuest, chosen, (t) => progress.update(t)),
     () => chosen.map((g) => g.guest).join(', '),
   );
-  const reattached = await reattachTaps(req.host, lab);
+  const reattached = await reattachOnHosts(lab, hosts);
   const ready = await timed(
     'Guests ready',
-    () => confirmReady(req.host, store, state, plan, chosen, { timeoutSec: req.readyTimeoutSec, progress }),
+    () => confirmReady(routed, store, state, plan, chosen, { timeoutSec: req.readyTimeoutSec, progress }),
     (r) => `${r.length} guest${r.length === 1 ? '' : 's'}`,
   );
   let checkpoint = false;
   if (hadReady && chosen.length === lab.guests.length) {
     const s = performance.now();
-    await saveSnapshot(req.host, store, state, READY, progress);
+    await saveSnapshot(routed, store, state, READY, progress);
     phases.push({ title: CHECKPOINT_PHASE, seconds: (performance.now() - s) / 1000 });
     checkpoint = true;
   }

@@ -2,7 +2,7 @@
  * Steps that bring guests of an up lab back (snapshot restore, warm and cold reset): timed
  * phases, the host side repaired first as `up` would make it, and readiness confirmed again.
  */
-import { gatherLabFacts, labHosts } from './lab-hosts.js';
+import { gatherLabFacts, labHosts, type LabHosts } from './lab-hosts.js';
 import type { Host } from '../host/index.js';
 import { sshKeysOf } from '../host/lab-exec.js';
 import { planLab } from '../plan/planner.js';
@@ -12,7 +12,8 @@ import type { LabState, StateStore } from '../state/store.js';
 import { HostError } from '../errors.js';
 import { applyUp } from '../apply/up.js';
 import type { Progress } from '../apply/progress.js';
-import { hostSideRepair } from '../apply/repair.js';
+import { hostSideRepair, reattachTaps } from '../apply/repair.js';
+import type { Lab } from '../spec/types.js';
 import { waitReady, type ReadyResult } from '../apply/readiness.js';
 
 export type Timed = <T>(title: string, work: () => Promise<T>, summary: (t: T) => string) => Promise<T>;
@@ -100,4 +101,11 @@ export async function confirmReady(
       return res;
     }),
   );
+}
+
+/** Reattaches the taps of running guests to their bridges, on each host of the lab (each host its own guests). */
+export async function reattachOnHosts(lab: Lab, hosts: LabHosts): Promise<string[]> {
+  const names = lab.hosts?.map((h) => h.name) ?? [undefined];
+  const per = await Promise.all(names.map((name) => reattachTaps(hosts.of(name), lab.hosts ? { ...lab, guests: lab.guests.filter((g) => g.host === name) } : lab)));
+  return per.flat();
 }

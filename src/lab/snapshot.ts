@@ -14,12 +14,11 @@ import type { LabState, StateStore } from '../state/store.js';
 import { HostError, UsageError } from '../errors.js';
 import { eventProgress, type OnEvent, type Progress } from '../apply/progress.js';
 import { revertGuests, snapshotId, takeSnapshot } from '../apply/snapshot.js';
-import { reattachTaps } from '../apply/repair.js';
 import { setGuestClock } from '../apply/guest-clock.js';
 import type { ReadyResult } from '../apply/readiness.js';
 import { undoEntry } from '../apply/undo-entry.js';
 import { requireState } from './state.js';
-import { confirmReady, phaseTimer, repairHostSide } from './guest-steps.js';
+import { confirmReady, phaseTimer, reattachOnHosts, repairHostSide } from './guest-steps.js';
 
 /** The checkpoint `up` takes when every guest is ready, and `reset` goes back to. */
 export const READY = 'ready';
@@ -197,11 +196,7 @@ export async function labSnapshotRestore(req: RestoreSnapshotRequest): Promise<S
     () => revertGuests(host, req.name, chosen),
     () => chosen.map((g) => g.guest).join(', '),
   );
-  const reattached = (
-    await Promise.all(
-      (lab.hosts?.map((h) => h.name) ?? [undefined]).map((name) => reattachTaps(hosts.of(name), lab.hosts ? { ...lab, guests: lab.guests.filter((g) => g.host === name) } : lab)),
-    )
-  ).flat();
+  const reattached = await reattachOnHosts(lab, hosts);
   const clocks: Record<string, string> = {};
   const ready = await timed(
     'Guests ready',

@@ -71,7 +71,7 @@ after(async () => {
 });
 
 test(
-  'a lab across two hosts: up, verify across the VXLAN and through NAT on A, exec and ssh through B, reset, status, down leaves both hosts as before',
+  'a lab across two hosts: up, verify across the VXLAN and through NAT on A, exec and ssh through B, reset and reset --cold, status, down leaves both hosts as before',
   { skip, timeout: 600_000 },
   async () => {
     const a0 = await snapshot();
@@ -114,6 +114,13 @@ test(
     assert.equal(reset.exitCode, 0, reset.stdout + reset.stderr);
     const gone = await vlab(['exec', '-f', LAB, 'g2', '--', 'test', '-e', '/root/vlab-marker']);
     assert.notEqual(gone.exitCode, 0, 'the marker is gone after reset');
+    // reset --cold: fresh running disks on each guest's host, a new boot, the checkpoint taken again.
+    const mark2 = await vlab(['exec', '-f', LAB, 'g2', '--', 'sh', '-c', 'echo x > /root/vlab-marker; sync']);
+    assert.equal(mark2.exitCode, 0, mark2.stderr);
+    const cold = await vlab(['reset', '--cold', '-f', LAB]);
+    assert.equal(cold.exitCode, 0, cold.stdout + cold.stderr);
+    const gone2 = await vlab(['exec', '-f', LAB, 'g2', '--', 'test', '-e', '/root/vlab-marker']);
+    assert.notEqual(gone2.exitCode, 0, 'the marker written to disk is gone after reset --cold');
     const status = await vlab(['status', '-f', LAB, '--json']);
     assert.equal(status.exitCode, 0, status.stderr);
     const st = JSON.parse(status.stdout) as { hostSideInPlace: boolean; guests: { name: string; host?: string; state: string }[] };
