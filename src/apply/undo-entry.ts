@@ -130,7 +130,7 @@ export async function undoEntry(host: Host, e: JournalEntry, ctx: UndoContext): 
     case 'disk.copy': {
       const mine = d.files.filter((f) => f.startsWith(ctx.stateDir + '/'));
       for (const f of mine) host.files.remove(f);
-      return `copies on the host of ${d.guest}: ${mine.join(', ') || 'none'} removed (the base image copy ${d.base.to} stays in that host's image cache)`;
+      return `copies on the host of ${d.guest}: ${mine.join(', ') || 'none'} removed (its image copies, ${[d.base, ...(d.boot ?? [])].map((c) => c.to).join(', ')}, stay in that host's image cache)`;
     }
     case 'guest.config':
       if (d.seedIso) {

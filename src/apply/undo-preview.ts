@@ -35,7 +35,7 @@ export function undoDescription(e: JournalEntry, opts: { forwardingNeededElsewhe
     case 'vxlan.create':
       return `delete VXLAN ${d.name} (tagged ${d.alias})${d.moduleLoaded ? '' : '; the kernel module vxlan stays loaded'}`;
     case 'disk.copy':
-      return `remove the copies of ${d.guest}'s files (${d.files.join(', ')}); the base image copy ${d.base.to} stays in the host's image cache`;
+      return `remove the copies of ${d.guest}'s files (${d.files.join(', ')}); the image copies (${[d.base, ...(d.boot ?? [])].map((c) => c.to).join(', ')}) stay in the host's image cache`;
     case 'guest.config':
       return d.seedIso ? `remove seed ISO ${d.seedIso}` : `the configuration written into ${d.guest}'s disk (goes with the disk)`;
     case 'guest.ready':

@@ -49,14 +49,27 @@ function factsOn(h: LabHost, facts: HostFacts): HostFacts | undefined {
   if (h.local) return facts;
   const own = facts.hosts?.[h.name];
   if (!own) return undefined;
+  // Every file of an image (base disk, kernel, initrd, the kernels vlab took out of it) is the
+  // host's copy in its image cache: nothing is written on the host outside vlab's own folders.
+  const cached = (p: string) => remoteImagePath(REMOTE_CACHE_ROOT, p);
   const images = Object.fromEntries(
-    Object.entries(facts.images).map(([name, info]) => [name, isImageProblem(info) ? info : { ...info, disk: remoteImagePath(REMOTE_CACHE_ROOT, info.disk) }]),
+    Object.entries(facts.images).map(([name, info]) => [
+      name,
+      isImageProblem(info)
+        ? info
+        : { ...info, disk: cached(info.disk), ...(info.kernel ? { kernel: cached(info.kernel) } : {}), ...(info.initrd ? { initrd: cached(info.initrd) } : {}) },
+    ]),
   );
+  const imageKernels = facts.imageKernels
+    ? Object.fromEntries(
+        Object.entries(facts.imageKernels).map(([name, k]) => [name, 'error' in k ? k : { ...k, kernel: cached(k.kernel), ...(k.initrd ? { initrd: cached(k.initrd) } : {}) }]),
+      )
+    : undefined;
   return {
     ...own,
     images,
     ...(facts.imageFacts ? { imageFacts: facts.imageFacts } : {}),
-    ...(facts.imageKernels ? { imageKernels: facts.imageKernels } : {}),
+    ...(imageKernels ? { imageKernels } : {}),
     templates: facts.templates,
     stateDir: facts.stateDir,
     stateRoot: facts.stateRoot,
@@ -188,8 +201,12 @@ function addDiskCopy(actions: Action[], lab: Lab, facts: HostFacts, h: LabHost, 
   const image = facts.images[g.image];
   if (!image || isImageProblem(image)) return;
   const layer = top.details.base;
-  const kernelFiles = define?.details.kind === 'domain.define' ? [...define.details.xml.matchAll(/<(?:kernel|initrd)>([^<]+)<\/(?:kernel|initrd)>/g)].map((m) => m[1]!) : [];
-  const files = [layer, ...(config.details.seedIso ? [config.details.seedIso] : []), ...kernelFiles];
+  const files = [layer, ...(config.details.seedIso ? [config.details.seedIso] : [])];
+  // The kernel files the domain boots (the image's own, or the ones vlab took out of it), as factsOn renamed them.
+  const k = facts.imageKernels?.[g.image];
+  const candidates = [image.kernel, image.initrd, ...(k && !('error' in k) ? [k.kernel, k.initrd] : [])].filter((p): p is string => !!p);
+  const xml = define?.details.kind === 'domain.define' ? define.details.xml : '';
+  const boot = [...new Set(candidates)].map((from) => ({ from, to: remoteImagePath(REMOTE_CACHE_ROOT, from) })).filter((c) => xml.includes(c.to));
   const id = `${h.name}/disk.copy:${guest}`;
   const to = remoteImagePath(REMOTE_CACHE_ROOT, image.disk);
   actions.push({
@@ -197,10 +214,13 @@ function addDiskCopy(actions: Action[], lab: Lab, facts: HostFacts, h: LabHost, 
     kind: 'disk.copy',
     host: h.name,
     target: layer,
-    description: `copy ${files.join(', ')} to host ${h.name} (sha256 compared), and the base image ${image.disk} to ${to} there unless it has it; rebase the layer onto that copy`,
+    description:
+      `copy ${files.join(', ')} to host ${h.name} (sha256 compared), and the base image ${image.disk} to ${to} there unless it has it` +
+      boot.map((b) => `, ${b.from} to ${b.to}`).join('') +
+      '; rebase the layer onto the base copy',
     dependsOn: [config.id],
     satisfied: top.satisfied,
-    details: { kind: 'disk.copy', guest, files, layer, base: { from: image.disk, to } },
+    details: { kind: 'disk.copy', guest, files, layer, base: { from: image.disk, to }, ...(boot.length ? { boot } : {}) },
   });
   top.dependsOn = [...top.dependsOn.filter((d) => d !== config.id), id];
 }

@@ -89,12 +89,14 @@ export type ActionDetails =
        */
       kind: 'disk.copy';
       guest: string;
-      /** Files copied at the same absolute path: the configured layer, a seed ISO, kernel files. */
+      /** Files of the lab's state dir copied at the same absolute path: the configured layer, a seed ISO. */
       files: string[];
       /** The configured layer among them. */
       layer: string;
       /** The base image on the controller, and where the host keeps its copy (in its image cache; never removed by down). */
       base: { from: string; to: string };
+      /** The kernel and initrd the domain boots, copied like the base into the host's image cache. */
+      boot?: { from: string; to: string }[];
     }
   | { kind: 'disk.overlay'; base: string; overlay: string }
   | {

@@ -109,6 +109,17 @@ test("a remote guest's disk is configured here over the local base, copied, and 
   assert.ok(define.details.kind === 'domain.define');
   assert.ok(define.details.xml.includes(copy.details.base.to), 'the backing chain names the host copy of the base');
   assert.match(define.details.xml, /<mtu size="1450"\/>/);
+  // The image's kernel and initrd: copies in the host's image cache, never the controller's paths there.
+  assert.deepEqual(copy.details.files, ['/var/lib/vlab/duo/disks/g2.configured.qcow2']);
+  assert.deepEqual(
+    copy.details.boot?.map((b) => b.from),
+    ['/vm-images/tiny/vmlinuz', '/vm-images/tiny/initrd.img'],
+  );
+  for (const b of copy.details.boot ?? []) {
+    assert.match(b.to, /^\/var\/cache\/vlab\/images\//);
+    assert.ok(define.details.xml.includes(b.to), `the domain boots ${b.to}`);
+  }
+  assert.doesNotMatch(define.details.xml, /\/vm-images\//, "no path of the controller's image in the host's domain");
 });
 
 test('a remote guest starts after its network is complete on the gateway host and both VXLAN ends exist; the waves have no cycle', async () => {
