@@ -52,6 +52,22 @@ async function libvirtFacts(host: Host): Promise<LibvirtFacts> {
   }
 }
 
+/** What every host's plan reads of it, in parallel: links, addresses, routes, forwarding, iptables, libvirt. */
+async function networkFacts(host: Host): Promise<Pick<HostFacts, 'links' | 'addresses' | 'routes' | 'ipForward' | 'iptables' | 'libvirt'>> {
+  const [links, addresses, routes, ipForward, iptables, libvirt] = await Promise.all([
+    host.ip.listLinks(),
+    host.ip.listAddresses(),
+    host.ip.listRoutes(),
+    host.sysctl.get('net.ipv4.ip_forward').then(
+      (v) => v === '1',
+      () => false,
+    ),
+    iptablesFacts(host),
+    libvirtFacts(host),
+  ]);
+  return { links, addresses, routes, ipForward, iptables, libvirt };
+}
+
 /** Domain templates: the default under "default", and each guest's own by absolute path (unreadable ones are left out). */
 export function readTemplates(lab: Lab, defaultPath = DEFAULT_TEMPLATE): Record<string, string> {
   const out: Record<string, string> = {};
@@ -85,18 +101,7 @@ export interface GatherOptions {
  * place facts are gathered.
  */
 export async function gatherFacts(lab: Lab, host: Host, stateRoot: string, opts: GatherOptions = {}): Promise<HostFacts> {
-  const [links, addresses, routes, ipForward, iptables, libvirt, images] = await Promise.all([
-    host.ip.listLinks(),
-    host.ip.listAddresses(),
-    host.ip.listRoutes(),
-    host.sysctl.get('net.ipv4.ip_forward').then(
-      (v) => v === '1',
-      () => false,
-    ),
-    iptablesFacts(host),
-    libvirtFacts(host),
-    opts.images ?? resolveImages(lab, host.qemuImg),
-  ]);
+  const [{ links, addresses, routes, ipForward, iptables, libvirt }, images] = await Promise.all([networkFacts(host), opts.images ?? resolveImages(lab, host.qemuImg)]);
   const stateDir = path.join(stateRoot, lab.name);
   const imageFacts = await gatherImageFacts(lab, images, host, opts.imageCache);
   return {
@@ -129,17 +134,7 @@ export async function gatherFacts(lab: Lab, host: Host, stateRoot: string, opts:
  * the controller's (the planner combines them).
  */
 export async function gatherRemoteFacts(lab: Lab, host: Host, stateRoot: string): Promise<HostFacts> {
-  const [links, addresses, routes, ipForward, iptables, libvirt] = await Promise.all([
-    host.ip.listLinks(),
-    host.ip.listAddresses(),
-    host.ip.listRoutes(),
-    host.sysctl.get('net.ipv4.ip_forward').then(
-      (v) => v === '1',
-      () => false,
-    ),
-    iptablesFacts(host),
-    libvirtFacts(host),
-  ]);
+  const { links, addresses, routes, ipForward, iptables, libvirt } = await networkFacts(host);
   const stateDir = path.join(stateRoot, lab.name);
   return {
     links,

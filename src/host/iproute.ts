@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { CommandError, HostError } from '../errors.js';
 import type { AddressFact, LinkFact, RouteFact } from '../plan/facts.js';
+import type { ActionDetails } from '../plan/types.js';
 import type { RunFn } from './run.js';
 
 /** Links, addresses and routes of the host (iproute2). */
@@ -42,19 +43,8 @@ export interface IpRoute {
   createVxlan(v: VxlanLink): Promise<void>;
 }
 
-/** A VXLAN link between hosts (multi-host labs). */
-export interface VxlanLink {
-  name: string;
-  vni: number;
-  /** This host's underlay address. */
-  local: string;
-  dstport: number;
-  bridge: string;
-  alias: string;
-  mtu: number;
-  /** The other hosts' underlay addresses. */
-  peers: string[];
-}
+/** A VXLAN link between hosts (multi-host labs): the planned `vxlan.create` action's link. */
+export type VxlanLink = Omit<Extract<ActionDetails, { kind: 'vxlan.create' }>, 'kind' | 'moduleLoaded'>;
 
 interface IpLinkJson {
   ifname?: string;
